@@ -1,0 +1,63 @@
+"""``harness score`` end to end: files in, scores.json and a table out, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app, main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _write(path: Path, rows: list[dict[str, Any]] | str) -> Path:
+    text = rows if isinstance(rows, str) else "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_score_cli__writes_scores_and_prints_table(tmp_path: Path, hand_summary: dict[str, str]) -> None:
+    preds = _write(tmp_path / "p.jsonl", [{"categoryId": 4, "output": json.dumps(hand_summary, ensure_ascii=False)},
+                                         {"categoryId": 4, "output": "잘못된 출력"}])
+    refs = _write(tmp_path / "r.jsonl", [{"categoryId": 4, **hand_summary}])
+    out = tmp_path / "s" / "scores.json"
+    result = CliRunner().invoke(app, ["score", "--facts", str(FIXTURES / "reference_facts.jsonl"),
+                                      "--predictions", str(preds), "--references", str(refs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(out.read_text("utf-8"))
+    assert len(scores["rows"]) == 2 and scores["aggregate"]["json_valid_rate"] == 0.5
+    assert scores["rows"][0]["rougeL_f"] == 1.0
+    assert "json_valid_rate" in result.output and "numeric_fidelity" in result.output
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """Runs the real entry point (``harness.cli.main``) in-process: exit code and stderr."""
+    monkeypatch.setattr(sys, "argv", ["harness", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    return int(exc.value.code or 0), capsys.readouterr().err
+
+
+def test_score_cli__bad_inputs_exit_2_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = str(FIXTURES / "reference_facts.jsonl")
+    good = json.dumps({"categoryId": 4, "output": "x"})
+    cases = {
+        "malformed": (f"{good}\n\n{{not json\n", "line 3: malformed JSON"),
+        "unknown": (f"{good}\n" + json.dumps({"categoryId": 12345, "output": "x"}) + "\n", "line 2: unknown categoryId 12345"),
+        "missing": (json.dumps({"categoryId": 4}) + "\n", "line 1: missing field 'output'"),
+    }
+    for name, (text, expected) in cases.items():
+        preds = _write(tmp_path / f"{name}.jsonl", text)
+        code, err = _run(monkeypatch, capsys, "score", "--facts", facts, "--predictions", str(preds),
+                         "--out", str(tmp_path / "s.json"))
+        assert code == 2, (name, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0] and str(preds) in lines[0], (name, lines)
+        assert not (tmp_path / "s.json").exists()
