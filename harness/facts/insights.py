@@ -1,0 +1,260 @@
+"""Review insights: the keyword sample, scenario and age counts, and representative examples.
+
+Work is bounded per category: keywords come from a uniform random sample of at most
+``sample_size`` reviews with text (seeded by the category key, so reruns pick the same reviews),
+plus up to ``negative_pool`` extra low-rated reviews so that negative examples exist where
+complaints are rare. Every sampled review of every category is tokenized in one Kiwi batch, at
+most once. Scenario, age and injection checks are cheap regex scans and run over every review.
+
+Examples are representative: among candidates (sampled, rated >= 4 or <= 2, at least
+``MIN_EXAMPLE_CHARS`` long, no injection pattern), the ones whose keywords are closest (cosine) to
+the category's keyword profile come first; ties break on the text, so the choice is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from harness.facts.keywords import CountedMapping, document_counts, log_odds, review_keywords
+from harness.facts.prepare import CategoryData, Insights
+from harness.facts.text import (
+    USAGE_SCENARIOS,
+    age_candidates,
+    age_mentions,
+    clean_text,
+    dedup_key,
+    example_text,
+    injection_flags,
+    scenario_matrix,
+)
+
+DEFAULT_SAMPLE_SIZE = 100
+NEGATIVE_POOL = 10
+BACKGROUND_SAMPLE = 3000
+MIN_EXAMPLE_CHARS = 12
+N_EXAMPLES = 3
+TOP_KEYWORDS = 10
+PROFILE_KEYWORDS = 50
+BATCH = 20_000
+
+
+def _rng(key: str, seed: int) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+
+
+def _draw(
+    category: CategoryData, eligible: np.ndarray, sample_size: int, negative_pool: int, seed: int
+) -> tuple[np.ndarray, int]:
+    """Global review positions to tokenize: uniform sample first, then extra negatives.
+
+    Only ``eligible`` reviews (with text, no injection pattern) are drawn: instructions aimed at a
+    model are not customer vocabulary and must not surface as keywords either.
+    """
+    start, end = category.review_range
+    reviews = category.store.reviews
+    with_text = np.flatnonzero(eligible[start:end]) + start
+    rng = _rng(category.key, seed)
+    if with_text.size > sample_size:
+        uniform = np.sort(rng.choice(with_text, size=sample_size, replace=False))
+    else:
+        uniform = with_text
+    ratings = reviews.rating[with_text]
+    negatives = with_text[ratings <= 2]
+    missing = negative_pool - int(np.sum(reviews.rating[uniform] <= 2))
+    extra = np.setdiff1d(negatives, uniform, assume_unique=True)
+    if missing > 0 and extra.size:
+        extra = np.sort(rng.choice(extra, size=min(missing, extra.size), replace=False))
+    else:
+        extra = extra[:0]
+    return np.concatenate([uniform, extra]).astype(np.int64), int(uniform.size)
+
+
+def _tokenize(texts: list[str], kiwi: Any | None, progress: bool) -> list[tuple[str, ...]]:
+    out: list[tuple[str, ...]] = []
+    cache: dict[str, tuple[str, ...]] | None = None if kiwi is None else {}
+    chunks = range(0, len(texts), BATCH)
+    if progress and len(texts) > BATCH:
+        from tqdm import tqdm
+
+        chunks = tqdm(chunks, desc="tokenizing review samples", unit="batch", file=sys.stderr)
+    for lo in chunks:
+        out.extend(review_keywords(texts[lo : lo + BATCH], kiwi, cache))
+    return out
+
+
+def add_insights(
+    categories: dict[str, CategoryData],
+    keys: Iterable[str] | None = None,
+    *,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    negative_pool: int = NEGATIVE_POOL,
+    background_sample: int = BACKGROUND_SAMPLE,
+    seed: int = 0,
+    kiwi: Any | None = None,
+    progress: bool = False,
+) -> None:
+    """Fills ``insights`` of the chosen categories (all by default) and the shared background.
+
+    When only some categories are chosen, the background for distinctive keywords is a uniform
+    sample of ``background_sample`` reviews from the other categories instead of their full
+    keyword samples, which keeps a one-category run cheap.
+    """
+    chosen = list(categories) if keys is None else list(keys)
+    if not chosen:
+        return
+    store = categories[chosen[0]].store
+    if store.reviews.source_text is None:
+        for key in chosen:
+            categories[key].insights = None
+        return
+    ranges = [categories[key].review_range for key in chosen]
+    scan_index = np.concatenate([np.arange(s, e) for s, e in ranges])
+    if progress:
+        print(f"scanning {len(scan_index):,} reviews for scenarios, ages and injected instructions ...",
+              file=sys.stderr, flush=True)
+    scanned = store.reviews.texts_at(scan_index)
+    scenarios, injection = scenario_matrix(scanned), injection_flags(scanned)
+    eligible = store.reviews.has_text.copy()
+    eligible[scan_index[injection]] = False
+    draws = {key: _draw(categories[key], eligible, sample_size, negative_pool, seed) for key in chosen}
+    positions = np.concatenate([draws[key][0] for key in chosen]) if draws else np.zeros(0, np.int64)
+    other = np.zeros(0, np.int64)
+    chosen_set = set(chosen)
+    if len(chosen_set) < len(categories):
+        mask = np.zeros(len(store.reviews.has_text), dtype=bool)
+        for key, category in categories.items():
+            if key not in chosen_set:
+                mask[slice(*category.review_range)] = True
+        pool = np.flatnonzero(mask & store.reviews.has_text)
+        if pool.size > background_sample:
+            pool = np.sort(_rng("background", seed).choice(pool, size=background_sample, replace=False))
+        other = pool[~injection_flags(store.reviews.texts_at(pool))]
+    all_positions = np.concatenate([positions, other])
+    if progress:
+        print(f"analysing {len(all_positions):,} sampled reviews with Kiwi (at most {sample_size} per category) ...",
+              file=sys.stderr, flush=True)
+    texts = [str(v) for v in store.reviews.texts_at(all_positions).tolist()]
+    bags = _tokenize(texts, kiwi, progress)
+    background: Counter[str] = document_counts(bags[len(positions) :])
+    age_rows = np.flatnonzero(age_candidates(scanned))
+    age_values = [tuple(age_mentions(str(t))) for t in scanned.iloc[age_rows].tolist()]
+    offset, scan_offset = 0, 0
+    for key in chosen:
+        category = categories[key]
+        sample, uniform = draws[key]
+        keywords = bags[offset : offset + len(sample)]
+        sample_texts = texts[offset : offset + len(sample)]
+        offset += len(sample)
+        background.update(document_counts(keywords[:uniform]))
+        size = category.review_count
+        lo, hi = np.searchsorted(age_rows, [scan_offset, scan_offset + size])
+        category.insights = Insights(
+            sample=sample,
+            uniform=uniform,
+            keywords=keywords,
+            texts=sample_texts,
+            scenarios=scenarios[scan_offset : scan_offset + size],
+            injection=injection[scan_offset : scan_offset + size],
+            ages={int(age_rows[i]) - scan_offset: age_values[i] for i in range(lo, hi) if age_values[i]},
+            sample_size=sample_size,
+        )
+        scan_offset += size
+    store.background = CountedMapping.of(background)
+
+
+def _profile_score(bag: tuple[str, ...], profile: dict[str, float], norm: float) -> float:
+    if not bag or norm == 0:
+        return 0.0
+    return sum(profile.get(word, 0.0) for word in bag) / (math.sqrt(len(bag)) * norm)
+
+
+def _examples(
+    category: CategoryData, entries: list[tuple[int, tuple[str, ...], str]], profile: dict[str, float], positive: bool
+) -> list[str]:
+    reviews = category.store.reviews
+    insights = category.insights
+    assert insights is not None
+    norm = math.sqrt(sum(v * v for v in profile.values()))
+    start = category.review_range[0]
+    ranked: list[tuple[float, str]] = []
+    for position, bag, text in entries:
+        rating = reviews.rating[position]
+        if np.isnan(rating) or (rating < 4 if positive else rating > 2):
+            continue
+        if insights.injection[position - start] or len(text) < MIN_EXAMPLE_CHARS:
+            continue
+        ranked.append((-_profile_score(bag, profile, norm), text))
+    ranked.sort()
+    chosen: list[str] = []
+    seen: set[str] = set()
+    for _, text in ranked:  # cleaning and de-duplication only as far down the ranking as needed
+        raw = clean_text(text)
+        key = dedup_key(raw)
+        if len(raw) < MIN_EXAMPLE_CHARS or key in seen:
+            continue
+        seen.add(key)
+        chosen.append(example_text(raw))
+        if len(chosen) == N_EXAMPLES:
+            break
+    return chosen
+
+
+def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, int]]:
+    """``reviewInsights`` and its data-quality counts for the category or a subset of its reviews.
+
+    Args:
+        category: a prepared category.
+        review_mask: bool per category review (from a product subset); None means all.
+    """
+    store = category.store
+    start, end = category.review_range
+    mask = np.ones(end - start, dtype=bool) if review_mask is None else review_mask
+    text_count = int(store.reviews.has_text[start:end][mask].sum())
+    out: dict[str, Any] = {"hasReviewText": text_count > 0, "reviewTextCount": text_count}
+    insights = category.insights
+    if insights is None:
+        return out, {}
+    local = insights.sample - start
+    keep = mask[local]
+    entries = [
+        (int(p), bag, text) for p, bag, text, k in zip(insights.sample, insights.keywords, insights.texts, keep) if k
+    ]
+    uniform_bags = [bag for bag, k in zip(insights.keywords[: insights.uniform], keep[: insights.uniform]) if k]
+    own = document_counts(uniform_bags)
+    full_own = own if review_mask is None else document_counts(insights.keywords[: insights.uniform])
+    distinctive = log_odds(own, store.background, full_own)
+    top = sorted(own.items(), key=lambda item: (-item[1], item[0]))
+    profile = {word: float(count) for word, count in top[:PROFILE_KEYWORDS]}
+    scenario_counts = insights.scenarios[mask].sum(axis=0)
+    ages: Counter[str] = Counter()
+    for index, labels in insights.ages.items():
+        if mask[index]:
+            ages.update(labels)
+    out.update(
+        {
+            "keywordSampleSize": len(uniform_bags),
+            "topKeywords": [{"keyword": w, "count": int(c)} for w, c in top[:TOP_KEYWORDS]],
+            "distinctiveKeywords": [{"keyword": w, "score": round(z, 4)} for w, z in distinctive[:TOP_KEYWORDS]],
+            "usageScenarios": sorted(
+                (
+                    {"scenario": name, "count": int(count)}
+                    for name, count in zip(USAGE_SCENARIOS, scenario_counts)
+                    if count > 0
+                ),
+                key=lambda item: (-item["count"], item["scenario"]),
+            ),
+            "ageMentions": [
+                {"age": a, "count": c} for a, c in sorted(ages.items(), key=lambda item: (-item[1], item[0]))[:10]
+            ],
+            "positiveExamples": _examples(category, entries, profile, positive=True),
+            "negativeExamples": _examples(category, entries, profile, positive=False),
+        }
+    )
+    return out, {"reviewsFlaggedInjection": int(insights.injection[mask].sum())}
