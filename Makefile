@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: all setup test test-all data facts gate suite compare ui bench clean
+.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench clean tiny-models
 
 all: setup facts ## the main job: sample facts (grows into the CPU suite and the decision report)
 
@@ -31,8 +31,32 @@ data: setup ## regenerate the committed small synthetic sample
 facts: setup
 	$(BIN)/harness facts --products $(SAMPLE)/products_all.csv --reviews $(SAMPLE)/reviews_all.csv --out $(OUT)/sample_facts.jsonl
 
-ui: setup ## MLflow UI on 127.0.0.1 only
-	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --default-artifact-root mlruns/artifacts --host 127.0.0.1 --port 5000
+SUITE ?=
+compare: setup ## decision report from a suite's MLflow runs: reports/decision.md + .html (SUITE=name; default: latest suite)
+	$(BIN)/harness compare $(if $(SUITE),--suite $(SUITE))
+
+report-check: setup ## render reports/decision.html in headless Chromium; screenshot kept at artifacts/decision.png
+	$(BIN)/python -m harness.decide.browser_check reports/decision.html --screenshot artifacts/decision.png
+
+MLRUNS  ?= mlruns
+UI_PORT ?= 5000
+
+ui: setup ## MLflow UI on 127.0.0.1 only, over the harness's SQLite store (one worker: 2-core machines)
+	$(BIN)/harness store init --uri sqlite:///$(abspath $(MLRUNS))/mlflow.db
+	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(abspath $(MLRUNS))/mlflow.db --default-artifact-root $(abspath $(MLRUNS))/artifacts --host 127.0.0.1 --port $(UI_PORT) --workers 1
+
+golden: setup ## refreeze golden inputs from the sample and recompute golden facts (references stay hand-written)
+	$(BIN)/harness golden build --sample $(SAMPLE) --golden golden
+
+gate: setup ## golden regression gate: facts must match, gated metrics must not regress (golden/baseline.yaml)
+	$(BIN)/harness gate --golden golden
+
+tiny-models: setup ## (re)build both CPU stand-in bases under models/ (the suite builds them when missing)
+	$(BIN)/harness tiny-model --size small --out models/tiny-qwen2-small
+	$(BIN)/harness tiny-model --size large --out models/tiny-qwen2-large
+
+suite: setup ## every experiment with suite: cpu, template first, one MLflow run each
+	$(BIN)/harness suite cpu
 
 clean:
 	rm -rf $(OUT) reports/decision.* .pytest_cache

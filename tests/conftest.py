@@ -3,9 +3,56 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.fixture(scope="session")
+def _migrated_mlflow_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One MLflow SQLite database migrated per test session (migration takes seconds; copying, ms)."""
+    from harness.tracking.store import checkpoint, ensure_store, sqlite_uri
+
+    db = tmp_path_factory.mktemp("mlflow-template") / "mlflow.db"
+    ensure_store(sqlite_uri(db))
+    checkpoint(db)
+    return db
+
+
+@pytest.fixture
+def mlflow_store(_migrated_mlflow_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private, already-migrated MLflow store per test; MLFLOW_TRACKING_URI points at it.
+
+    Yields the ``sqlite:///`` URI; artifacts go to ``artifacts/`` beside the database. Any
+    tracking URI a test sets with ``mlflow.set_tracking_uri`` and any run it leaves open are undone
+    afterwards, so stores never leak between tests.
+    """
+    import sqlite3
+
+    import mlflow
+    import mlflow.tracking._tracking_service.utils as tracking_utils
+
+    from harness.tracking.store import sqlite_uri
+
+    store_dir = tmp_path / "mlruns"
+    store_dir.mkdir()
+    db = store_dir / "mlflow.db"
+    shutil.copyfile(_migrated_mlflow_db, db)
+    artifacts = store_dir / "artifacts"
+    artifacts.mkdir()
+    with sqlite3.connect(db) as conn:  # the default experiment must not write into the template's folder
+        conn.execute("UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0", (str(artifacts / "0"),))
+    uri = sqlite_uri(db)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setattr(tracking_utils, "_tracking_uri", None)
+    yield uri
+    while mlflow.active_run() is not None:
+        mlflow.end_run()

@@ -13,12 +13,57 @@ from typing import Any
 
 import numpy as np
 
-from harness.facts.products import ProductArrays
+from harness.facts.products import ProductArrays, code_counts
 
 TOP_BRANDS = 10
 TOP_TAGS = 10
 TOP_SEGMENTS = 10
 PRICE_QUANTILES = {"p10": 0.10, "p25": 0.25, "p50": 0.50, "p75": 0.75, "p90": 0.90}
+
+
+_QUANTILE_POINTS = np.array(list(PRICE_QUANTILES.values()), dtype=np.float64)
+
+
+def linear_quantiles(values: np.ndarray, points: np.ndarray = _QUANTILE_POINTS) -> list[float]:
+    """``np.quantile(values, points).tolist()`` (method "linear"), computed without its dispatch.
+
+    The same float operations in the same order as numpy's ``_quantile``/``_lerp`` (virtual index
+    (n - 1) * q, the floor neighbours, ``a + (b - a) * g``, or ``b - (b - a) * (1 - g)`` where
+    g >= 0.5), so the results are bit-identical; non-finite input goes to numpy itself.
+    """
+    n = values.size
+    if n == 0 or not np.isfinite(values).all():
+        return np.quantile(values, points).tolist()
+    ordered = np.sort(values)
+    virtual = (n - 1) * points
+    previous = np.floor(virtual)
+    following = previous + 1
+    above = virtual >= n - 1
+    previous[above] = -1
+    following[above] = -1
+    below = virtual < 0
+    previous[below] = 0
+    following[below] = 0
+    previous_index = previous.astype(np.intp)
+    following_index = following.astype(np.intp)
+    gamma = virtual - previous_index
+    a, b = ordered[previous_index], ordered[following_index]
+    diff = b - a
+    out = a + diff * gamma
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    return out.tolist()
+
+
+def median(values: np.ndarray) -> float:
+    """``float(np.median(values))`` for a non-empty array: the middle value, or the mean of the two."""
+    n = values.size
+    if not np.isfinite(values).all():
+        return float(np.median(values))
+    ordered = np.sort(values)
+    half = n // 2
+    if n % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2)
 
 
 def _hhi(counts: np.ndarray, total: float) -> float | None:
@@ -36,9 +81,8 @@ def brand_metrics(products: ProductArrays, reviews: np.ndarray) -> dict[str, Any
     part of all reviews that belongs to products without a brand.
     """
     branded = products.brand >= 0
-    brands, inverse = np.unique(products.brand[branded], return_inverse=True)
+    brands, _, sums = code_counts(products.brand[branded], len(products.brand_names), reviews[branded])
     total = float(reviews.sum())
-    sums = np.bincount(inverse, weights=reviews[branded], minlength=len(brands))
     present = np.flatnonzero(sums > 0)
     names = products.brand_names[brands[present]].tolist()
     ranked = sorted(zip((-sums[present]).tolist(), names))
@@ -90,14 +134,14 @@ def price_metrics(products: ProductArrays) -> dict[str, Any]:
     """
     prices = products.min_price[~np.isnan(products.min_price) & (products.min_price > 0)]
     quantiles = (
-        dict(zip(PRICE_QUANTILES, np.quantile(prices, list(PRICE_QUANTILES.values())).tolist()))
+        dict(zip(PRICE_QUANTILES, linear_quantiles(prices)))
         if prices.size else None
     )
     both = (products.min_price > 0) & (products.price_6m > 0)
     changes = products.min_price[both] / products.price_6m[both] - 1.0
     return {
         "priceQuantiles": quantiles,
-        "priceChange6m": float(np.median(changes)) if changes.size else None,
+        "priceChange6m": median(changes) if changes.size else None,
         "productsWithPrice": int(prices.size),
         "productsWithPriceTrend": int(changes.size),
     }

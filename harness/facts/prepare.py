@@ -158,6 +158,23 @@ def _years_of(reviews: pd.DataFrame) -> pd.Series:
     return dates
 
 
+def _text_present(text: pd.Series) -> np.ndarray:
+    """Per row: the text is present, non-empty and not only whitespace (no stripped copy of 5M texts).
+
+    For Arrow-backed strings (the loader's dtype) the same pyarrow kernels pandas' ``.str``
+    methods call are used directly: byte length > 0 (the same test as character length > 0) and
+    ``utf8_is_space``, without pandas' per-call result conversion.
+    """
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        import pyarrow.compute as pc
+
+        chunks = text.array.__arrow_array__()
+        ok = pc.and_(pc.greater(pc.binary_length(chunks), 0), pc.invert(pc.utf8_is_space(chunks)))
+        return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
+    present = text.notna() & (text.str.len() > 0) & ~text.str.isspace()
+    return present.to_numpy(dtype=bool, na_value=False)
+
+
 def _bincount(index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(index, weights=weights, minlength=size)[:size].astype(np.int64)
 
@@ -220,8 +237,7 @@ def group_exports(
     text_column = TEXT_COLUMN if TEXT_COLUMN in reviews.columns else None
     if text_column:
         text = reviews[text_column]
-        present = text.notna() & (text.str.len() > 0) & ~text.str.isspace()  # no stripped copy of 5M texts
-        has_text = present.to_numpy(dtype=bool, na_value=False)[accepted]
+        has_text = _text_present(text)[accepted]
     else:
         text, has_text = None, np.zeros(len(accepted), dtype=bool)
     review_arrays = ReviewArrays(pos, rating[accepted], year_index, accepted.astype(np.int64), text, has_text)

@@ -7,7 +7,9 @@ per-category work be array slicing instead of Python loops per category.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,45 @@ SEGMENT_KEYS: dict[str, str] = {
     "종류": "타입",
 }
 PRICE_CHANGE_PERIOD = "6개월"
+
+
+def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True, return_counts=True)`` by one sort.
+
+    numpy's own ``unique`` carries a fixed cost of tens of microseconds per call (dtype dispatch,
+    a hash pass); called a few times per category that was a visible part of 3,000 categories.
+    Same results: sorted distinct values, each value's index into them, and their counts.
+    """
+    ordered = np.sort(values)
+    first = np.empty(ordered.size, dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    distinct = ordered[first]
+    counts = np.diff(np.append(np.flatnonzero(first), ordered.size))
+    return distinct, np.searchsorted(distinct, values), counts
+
+
+DENSE_CODES = 1 << 16  # code spaces up to this size are counted with np.bincount
+
+
+def code_counts(
+    codes: np.ndarray, size: int, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Distinct codes (sorted), how often each occurs, and optionally the weight sum of each.
+
+    The same figures as ``np.unique(codes, return_inverse=True, return_counts=True)`` followed by
+    ``np.bincount(inverse, weights)``; the weight of every bin is added in the same element order,
+    so the sums are bit-identical. ``size`` is the code space (names), which picks a dense
+    ``np.bincount`` or the sort-based :func:`sorted_unique`.
+    """
+    if size <= DENSE_CODES:
+        occurrences = np.bincount(codes)
+        distinct = np.flatnonzero(occurrences)
+        sums = np.bincount(codes, weights=weights)[distinct] if weights is not None else None
+        return distinct, occurrences[distinct], sums
+    distinct, inverse, counts = sorted_unique(codes)
+    sums = np.bincount(inverse, weights=weights, minlength=len(distinct)) if weights is not None else None
+    return distinct, counts, sums
 
 
 @dataclass(frozen=True)
@@ -55,7 +96,7 @@ class Labels:
         """Most frequent labels (number of products carrying each), ties by label."""
         if self.codes.size == 0:
             return []
-        codes, counts = np.unique(self.codes, return_counts=True)
+        codes, counts, _ = code_counts(self.codes, len(self.names))
         ranked = sorted(zip(counts.tolist(), self.names[codes].tolist()), key=lambda item: (-item[0], item[1]))
         return [(name, count) for count, name in ranked[:limit]]
 
@@ -140,8 +181,8 @@ def _numbers(values: list[Any]) -> np.ndarray:
 _STARS = ("1", "2", "3", "4", "5")
 
 
-def _rating_dist(values: np.ndarray) -> np.ndarray:
-    """(n, 5) star counts; rows of NaN where the product has no distribution.
+def _rating_dist_rows(values: np.ndarray) -> np.ndarray:
+    """(n, 5) star counts; rows of NaN where the product has no distribution (any cell shape).
 
     The per-row work is five dict lookups into a flat list (300,000 products take well under a
     second); conversion to numbers happens once for the whole column.
@@ -163,7 +204,7 @@ def _rating_dist(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _price_6m(values: np.ndarray) -> np.ndarray:
+def _price_6m_rows(values: np.ndarray) -> np.ndarray:
     prices: list[Any] = []
     for value in values:
         found = None
@@ -179,7 +220,7 @@ def _price_6m(values: np.ndarray) -> np.ndarray:
     return _numbers(prices)
 
 
-def _segments(values: np.ndarray) -> Labels:
+def _segments_rows(values: np.ndarray) -> Labels:
     out: list[list[str]] = []
     names: dict[Any, str | None] = {}  # raw spec key -> segment name (keys repeat across products)
     made: dict[tuple[str, Any], str] = {}  # (segment, raw value) -> label (values repeat too)
@@ -202,7 +243,7 @@ def _segments(values: np.ndarray) -> Labels:
     return _labels(out)
 
 
-def _tags(values: np.ndarray) -> Labels:
+def _tags_rows(values: np.ndarray) -> Labels:
     out: list[list[str]] = []
     for value in values:
         if isinstance(value, (list, tuple, np.ndarray)) and len(value):
@@ -213,13 +254,206 @@ def _tags(values: np.ndarray) -> Labels:
     return _labels(out)
 
 
-def product_arrays(products: pd.DataFrame) -> ProductArrays:
-    """Parses every product column the facts need, in the frame's row order."""
-    brands = products["manufacturer"] if "manufacturer" in products.columns else pd.Series([None] * len(products))
+# Vectorised parsers. The loader hands over the literal columns in one canonical shape (dicts
+# with "1".."5", lists of str, dicts of str, lists of {"period", "price"} dicts); for that shape
+# the work is a few flat list comprehensions over all products plus numpy, with string work done
+# once per distinct value. Any other cell shape (a frame built by hand, a legacy pickle) takes the
+# per-row parsers above, which define the semantics: each fast path gives the same result or
+# declines (``None``) before producing anything.
+
+_NUMBER_TYPES = frozenset({int, float, type(None)})
+_STAR_GETTER = operator.itemgetter(*_STARS)
+_PERIOD_GETTER = operator.itemgetter("period")
+_EXACT = 2.0**53  # larger integers may round differently on the two conversion paths
+
+
+def _types(values: Any) -> set[type]:
+    return set(map(type, values))
+
+
+def _rating_dist_fast(values: np.ndarray) -> np.ndarray | None:
+    if _types(values) == {dict}:
+        is_dict: np.ndarray | slice = slice(None)
+        dicts = values.tolist()
+    else:
+        is_dict = np.fromiter((type(v) is dict for v in values), dtype=bool, count=len(values))
+        dicts = values[is_dict].tolist()
+    try:
+        rows = list(map(_STAR_GETTER, dicts))  # KeyError: a distribution without all five stars
+    except KeyError:
+        return None
+    flat = list(chain.from_iterable(rows))
+    if not _types(flat) <= _NUMBER_TYPES:
+        return None
+    counts = np.array(flat, dtype=np.float64).reshape(len(dicts), 5)
+    if counts.size and np.nanmax(np.abs(counts), initial=0.0) >= _EXACT:
+        return None
+    out = np.full((len(values), 5), np.nan)
+    out[is_dict] = np.nan_to_num(counts, nan=0.0) + 0.0  # None is 0 (and -0.0 is 0) as in the row parser
+    return out
+
+
+def _rating_dist(values: np.ndarray) -> np.ndarray:
+    """(n, 5) star counts; rows of NaN where the product has no distribution."""
+    fast = _rating_dist_fast(values)
+    return _rating_dist_rows(values) if fast is None else fast
+
+
+def _price_6m_fast(values: np.ndarray) -> np.ndarray | None:
+    if not _types(values) <= {list, type(None)}:
+        return None
+    lists = [v if v is not None else [] for v in values.tolist()]
+    points = list(chain.from_iterable(lists))
+    if _types(points) - {dict}:
+        return None
+    try:
+        periods = list(map(_PERIOD_GETTER, points))
+    except KeyError:
+        periods = [point.get("period") for point in points]
+    distinct = set(periods)  # str periods (hashable)
+    if _types(distinct) - {str, type(None)} or any(
+        p != PRICE_CHANGE_PERIOD and p is not None and p.strip() == PRICE_CHANGE_PERIOD for p in distinct
+    ):
+        return None  # padded or non-text periods: the row parser
+    hits = np.flatnonzero(np.array(periods, dtype=object) == PRICE_CHANGE_PERIOD)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    owner = np.repeat(np.arange(len(lists)), lengths)[hits]
+    last = np.append(owner[1:] != owner[:-1], True) if hits.size else np.zeros(0, bool)  # last 6개월 point wins
+    found = [points[i].get("price") for i in hits[last].tolist()]
+    if _types(found) <= _NUMBER_TYPES:
+        numbers = np.array(found, dtype=np.float64)
+        if not numbers.size or np.nanmax(np.abs(numbers), initial=0.0) < _EXACT:
+            out = np.full(len(lists), np.nan)
+            out[owner[last]] = numbers
+            return out
+    prices: list[Any] = [None] * len(lists)
+    for product, price in zip(owner[last].tolist(), found):
+        prices[product] = price
+    return _numbers(prices)
+
+
+def _price_6m(values: np.ndarray) -> np.ndarray:
+    """price_trend's 6개월 price per product (the last such point), NaN where there is none."""
+    fast = _price_6m_fast(values)
+    return _price_6m_rows(values) if fast is None else fast
+
+
+def _distinct_labels(owner: np.ndarray, label: np.ndarray, n: int, names: list[str]) -> Labels:
+    """CSR labels from (product, label code) pairs: one entry per distinct pair, in product order."""
+    keep = label >= 0
+    width = max(len(names), 1)
+    pairs = np.sort(owner[keep].astype(np.int64) * width + label[keep])
+    pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if pairs.size else pairs
+    products = pairs // width
+    return Labels(
+        (pairs - products * width).astype(np.int32),
+        np.concatenate([[0], np.cumsum(np.bincount(products, minlength=n)[:n])]).astype(np.int64),
+        np.asarray(names, dtype=object),
+    )
+
+
+def _label_codes(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Code per text into a list of distinct non-empty labels (-1 for an empty label)."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(t, len(index)) if t else -1 for t in texts), dtype=np.int64,
+                        count=len(texts))
+    return codes, list(index)
+
+
+def _text_codes(items: list[Any]) -> tuple[np.ndarray, list[str]] | None:
+    """Code per item into its distinct values when every item is a str (None otherwise)."""
+    if _types(items) - {str}:
+        return None
+    codes, distinct = pd.factorize(np.array(items, dtype=object))
+    return np.asarray(codes, dtype=np.int64), list(distinct)
+
+
+def _tags_fast(values: np.ndarray) -> Labels | None:
+    if not _types(values) <= {list, type(None)}:
+        return None
+    lists = [v if v is not None else [] for v in values.tolist()]
+    flat = [tag for tags in lists for tag in tags]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    coded = _text_codes(flat)
+    if coded is None:  # None/NaN or non-text tags: the row parser
+        return None
+    codes, uniques = coded
+    stripped, names = _label_codes([u.strip() for u in uniques])
+    owner = np.repeat(np.arange(len(lists)), lengths)
+    return _distinct_labels(owner, stripped[codes] if len(uniques) else codes, len(lists), names)
+
+
+def _tags(values: np.ndarray) -> Labels:
+    """Each product's distinct non-blank review tags."""
+    fast = _tags_fast(values)
+    return _tags_rows(values) if fast is None else fast
+
+
+_SEGMENT_NAMES = tuple(dict.fromkeys(SEGMENT_KEYS.values()))
+
+
+def _segments_fast(values: np.ndarray) -> Labels | None:
+    if not _types(values) <= {dict, type(None)}:
+        return None
+    dicts = [v if v is not None else {} for v in values.tolist()]
+    keys = [key for spec in dicts for key in spec]
+    texts = [text for spec in dicts for text in spec.values()]
+    lengths = np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts))
+    coded_keys, coded_texts = _text_codes(keys), _text_codes(texts)
+    if coded_keys is None or coded_texts is None:
+        return None
+    (key_codes, key_uniques), (text_codes, text_uniques) = coded_keys, coded_texts
+    segment_of_key = np.array(
+        [_SEGMENT_NAMES.index(name) if (name := SEGMENT_KEYS.get(key.strip())) else -1 for key in key_uniques]
+        + [-1],
+        dtype=np.int64,
+    )
+    segment = segment_of_key[key_codes] if len(keys) else np.zeros(0, np.int64)
+    owner = np.repeat(np.arange(len(dicts)), lengths)
+    hit = np.flatnonzero(segment >= 0)
+    pair = segment[hit] * max(len(text_uniques), 1) + text_codes[hit]
+    pair_codes, pair_uniques = pd.factorize(pair)
+    width = max(len(text_uniques), 1)
+    label_texts = []
+    for value in pair_uniques.tolist():
+        cleaned = text_uniques[value % width].strip()
+        label_texts.append(f"{_SEGMENT_NAMES[value // width]}: {cleaned}" if cleaned else "")
+    label_of_pair, names = _label_codes(label_texts)
+    label = label_of_pair[pair_codes] if len(pair_uniques) else np.zeros(0, np.int64)
+    return _distinct_labels(owner[hit], label, len(dicts), names)
+
+
+def _segments(values: np.ndarray) -> Labels:
+    """Each product's distinct "<segment>: <value>" labels from its specifications."""
+    fast = _segments_fast(values)
+    return _segments_rows(values) if fast is None else fast
+
+
+def _brands(products: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Brand code per product (-1 unbranded: missing or blank) and the brand names.
+
+    Text brands (the loader's case) are stripped once per distinct value; other values are
+    stripped per row.
+    """
+    if "manufacturer" not in products.columns:
+        return np.full(len(products), -1, dtype=np.int64), np.zeros(0, dtype=object)
+    brands = products["manufacturer"]
+    codes, uniques = pd.factorize(brands, use_na_sentinel=True)
+    distinct = list(uniques)
+    if not _types(distinct) - {str}:
+        cleaned, names = _label_codes([u.strip() for u in distinct])
+        return np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(distinct) else -1, -1), np.asarray(
+            names, dtype=object)
     brands = brands.astype("object").where(brands.notna(), None)
     cleaned = pd.Series([str(b).strip() if b is not None else "" for b in brands], dtype=object)
     cleaned = cleaned.where(cleaned != "", None)
     codes, names = pd.factorize(cleaned, use_na_sentinel=True)
+    return codes, np.asarray(names, dtype=object)
+
+
+def product_arrays(products: pd.DataFrame) -> ProductArrays:
+    """Parses every product column the facts need, in the frame's row order."""
+    codes, names = _brands(products)
     return ProductArrays(
         ids=text_keys(products["id"]),
         review_count=_float_column(products, "review_count"),

@@ -1,9 +1,165 @@
-"""Commands of this stage (filled in by the stage's issue)."""
+"""Commands of the train stage: ``tiny-model``, ``sft build``, ``train``, ``generate``.
+
+Heavy imports (torch, transformers, peft, trl) happen inside the command bodies so ``harness
+--help`` stays fast. Bad input raises ``InputError`` (one stderr line, exit 2).
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+sft_app = typer.Typer(help="SFT data for LoRA training.", no_args_is_help=True)
+
+GOLDEN_DIR = Path("golden")
+
+
+def _golden(exclude_golden: Path | None) -> set[str]:
+    from harness.train.sft import load_golden_ids
+
+    if exclude_golden is not None:
+        return load_golden_ids(exclude_golden)
+    return load_golden_ids(GOLDEN_DIR) if GOLDEN_DIR.is_dir() else set()
+
+
+def tiny_model(
+    size: Annotated[str, typer.Option(help="small (~3.6M params) or large")] = "small",
+    out: Annotated[Path, typer.Option(help="folder to save the model and tokenizer")] = Path("models/tiny-qwen2-small"),
+    products: Annotated[Path, typer.Option()] = Path("data/sample/products_all.csv"),
+    reviews: Annotated[Path, typer.Option()] = Path("data/sample/reviews_all.csv"),
+    exclude_golden: Annotated[Path | None, typer.Option(help="golden ids kept out of the corpus")] = None,
+    pretrain_steps: Annotated[int | None, typer.Option(help="override the size's pretraining steps")] = None,
+) -> None:
+    """Build a tiny Qwen2-architecture CPU stand-in (tokenizer trained on the project's corpus)."""
+    from harness.errors import InputError
+    from harness.train.corpus import corpus_from_exports
+    from harness.train.tiny_model import SIZES, build_tiny_model, spec_for
+
+    if size not in SIZES:
+        raise InputError("--size", f"unknown size {size!r} (known: {', '.join(SIZES)})")
+    golden = sorted(_golden(exclude_golden))
+    corpus = corpus_from_exports(str(products), str(reviews), golden)
+    overrides = {"pretrain_steps": pretrain_steps} if pretrain_steps is not None else {}
+    built = build_tiny_model(corpus.texts, out, size, spec_for(size, **overrides), {"excluded_category_ids": golden})
+    losses = built.pretrain_losses
+    typer.echo(
+        f"{out}: {built.parameters:,} parameters, corpus {corpus.facts} facts + {corpus.summaries} summaries + "
+        f"{corpus.reviews} reviews, pretrain loss {losses[0]:.2f} -> {losses[-1]:.2f}, {built.seconds:.0f}s"
+        if losses else f"{out}: {built.parameters:,} parameters (no pretraining)"
+    )
+
+
+@sft_app.command("build")
+def sft_build(
+    out: Annotated[Path, typer.Option(help="SFT JSONL to write")],
+    products: Annotated[Path, typer.Option()] = Path("data/sample/products_all.csv"),
+    reviews: Annotated[Path, typer.Option()] = Path("data/sample/reviews_all.csv"),
+    samples_per_category: int = 100,
+    subsample_ratio: float = 0.9,
+    max_categories: int = 3000,
+    min_products: int = 3,
+    use_review_text: bool = True,
+    references: Annotated[Path | None, typer.Option(help="targets from a references JSONL")] = None,
+    exclude_golden: Annotated[Path | None, typer.Option(help="golden ids (default: golden/)")] = None,
+    seed: int = 0,
+) -> None:
+    """Build chat-format SFT data (system, user = facts JSON, assistant = summary JSON)."""
+    from harness.train.config import SFTSettings
+    from harness.train.sft import build_sft_file
+
+    settings = SFTSettings(
+        products=str(products), reviews=str(reviews), samples_per_category=samples_per_category,
+        subsample_ratio=subsample_ratio, max_categories=max_categories, min_products=min_products,
+        use_review_text=use_review_text, references=str(references) if references else None, seed=seed,
+    )  # fmt: skip
+    stats = build_sft_file(settings, out, _golden(exclude_golden))
+    d = stats.to_dict()
+    d.pop("training_category_ids")
+    typer.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in d.items()))
+
+
+def train(
+    sft: Annotated[Path, typer.Option(help="SFT JSONL from `harness sft build`")],
+    base_model: Annotated[str, typer.Option(help="hub id or local folder")],
+    out: Annotated[Path, typer.Option(help="adapter folder")],
+    model_dir: Annotated[str | None, typer.Option(help="local copy of the base weights")] = None,
+    epochs: float = 10.0,
+    max_steps: int = -1,
+    batch_size: int = 2,
+    grad_accum: int = 16,
+    learning_rate: float = 1e-4,
+    max_length: int = 2048,
+    lora_r: int = 16,
+    lora_alpha: int = 32,
+    save_steps: int = 500,
+    qlora_4bit: bool = False,
+    resume: bool = True,
+) -> None:
+    """LoRA-train an adapter (completion-only loss, dynamic padding, resumable)."""
+    from harness.train.config import LoraSettings, TrainerSettings
+    from harness.train.trainer import train_adapter
+    from harness.train.weights import resolve_base_model
+
+    base_path = resolve_base_model(base_model, model_dir)
+    settings = TrainerSettings(
+        epochs=epochs, max_steps=max_steps, batch_size=batch_size, grad_accum=grad_accum,
+        learning_rate=learning_rate, max_length=max_length, save_steps=save_steps, qlora_4bit=qlora_4bit,
+    )  # fmt: skip
+    result = train_adapter(sft, base_path, out, LoraSettings(r=lora_r, alpha=lora_alpha), settings, base_model,
+                           resume=resume)  # fmt: skip
+    first = result.losses[0][1] if result.losses else float("nan")
+    last = result.losses[-1][1] if result.losses else float("nan")
+    typer.echo(f"{out}: {result.global_step} steps on {result.examples} examples "
+               f"({result.dropped_examples} fully truncated, dropped), loss {first:.3f} -> {last:.3f}, "
+               f"{result.train_time_s:.0f}s")  # fmt: skip
+
+
+def generate(
+    facts: Annotated[Path, typer.Option(help="facts JSONL")],
+    base_model: Annotated[str, typer.Option(help="hub id or local folder")],
+    out: Annotated[Path, typer.Option(help="predictions JSONL (raw outputs)")],
+    adapter: Annotated[Path | None, typer.Option(help="LoRA adapter folder")] = None,
+    model_dir: Annotated[str | None, typer.Option()] = None,
+    batch_size: int = 8,
+    max_new_tokens: int = 768,
+    use_review_text: bool = True,
+    constrained: bool = False,
+) -> None:
+    """Batched greedy generation; writes raw predictions and a normalized copy beside them."""
+    from harness.ids import category_key
+    from harness.jsonl import read_jsonl, write_jsonl
+    from harness.train.config import GenerationSettings
+    from harness.train.generate import Generator
+    from harness.train.trainer import refuse_golden_overlap
+    from harness.train.weights import resolve_base_model
+
+    base_path = resolve_base_model(base_model, model_dir)
+    rows = read_jsonl(facts, required=("categoryId",))
+    if adapter is not None:
+        refuse_golden_overlap(adapter, [category_key(r["categoryId"]) for r in rows])
+    settings = GenerationSettings(batch_size=batch_size, max_new_tokens=max_new_tokens,
+                                  use_review_text=use_review_text, constrained=constrained)  # fmt: skip
+    gen = Generator.load(base_path, adapter, settings)
+    outputs = list(gen.generate(rows))
+    write_jsonl(out, ({"categoryId": g.category_id, "output": g.output} for g in outputs))
+    normalized_path = out.with_name(out.stem + ".normalized.jsonl")
+    try:
+        from harness.writers.normalize import normalize_output
+    except ImportError:
+        normalized_path = None
+    if normalized_path is not None:
+        norm = [(g, normalize_output(g.output)) for g in outputs]
+        write_jsonl(normalized_path, ({"categoryId": g.category_id, **n.summary, "repairs": list(n.repairs),
+                                       "json_ok": n.json_ok} for g, n in norm))  # fmt: skip
+    typer.echo(f"{out}: {len(outputs)} outputs; " + json.dumps({k: round(v, 3) for k, v in gen.stats.metrics().items()}))
 
 
 def register(app: typer.Typer) -> None:
     """Adds this stage's commands to the root app."""
+    app.command("tiny-model")(tiny_model)
+    app.add_typer(sft_app, name="sft")
+    app.command("train")(train)
+    app.command("generate")(generate)

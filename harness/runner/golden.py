@@ -1,0 +1,109 @@
+"""The golden set as the runner and the gate read it: frozen facts, hand-written references, version.
+
+Every variant is evaluated on exactly these categories, so a run records the golden version and a
+hash of the files it read; two runs are comparable only when those agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.errors import InputError
+from harness.ids import category_key
+from harness.jsonl import read_jsonl
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FACTS_FILE = "facts.jsonl"
+REFERENCES_FILE = "references.jsonl"
+MANIFEST_FILE = "MANIFEST"
+INPUTS_DIR = "inputs"
+REFERENCE_KEYS = ("categoryId", "marketOverviewSummary", "growthSummary")
+
+
+@dataclass(frozen=True)
+class GoldenSet:
+    """Facts in file order, references by category key, and the manifest's version."""
+
+    folder: Path
+    facts: list[dict[str, Any]]
+    references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    version: str = "unversioned"
+    data_hash: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [category_key(f["categoryId"]) for f in self.facts]
+
+    def facts_by_id(self) -> dict[str, dict[str, Any]]:
+        return {category_key(f["categoryId"]): f for f in self.facts}
+
+
+def resolve_folder(folder: str | Path) -> Path:
+    """A golden folder as given when it exists, else relative to the repository root."""
+    folder = Path(folder)
+    if folder.is_absolute() or folder.exists():
+        return folder
+    return REPO_ROOT / folder
+
+
+def files_hash(paths: list[Path]) -> str:
+    """SHA-256 over the files' names and bytes (missing files are skipped), shortened to 16 hex."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The MANIFEST (YAML): ``version``, ``command``, ``changelog``; empty when absent."""
+    path = folder / MANIFEST_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"malformed YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "expected a mapping with 'version'")
+    return data
+
+
+def load_golden(folder: str | Path) -> GoldenSet:
+    """Reads ``facts.jsonl`` (required), ``references.jsonl`` (optional) and ``MANIFEST``."""
+    folder = resolve_folder(folder)
+    facts_path = folder / FACTS_FILE
+    if not facts_path.exists():
+        raise InputError(facts_path, "golden facts are missing (run `make golden`)")
+    facts = read_jsonl(facts_path, required=("categoryId",))
+    if not facts:
+        raise InputError(facts_path, "no golden categories")
+    seen: set[str] = set()
+    for lineno, item in enumerate(facts, start=1):
+        key = category_key(item["categoryId"])
+        if key in seen:
+            raise InputError(facts_path, f"categoryId {key} appears twice", f"line {lineno}")
+        seen.add(key)
+    references: dict[str, dict[str, Any]] = {}
+    ref_path = folder / REFERENCES_FILE
+    if ref_path.exists():
+        for lineno, ref in enumerate(read_jsonl(ref_path, required=REFERENCE_KEYS), start=1):
+            key = category_key(ref["categoryId"])
+            if key not in seen:
+                raise InputError(ref_path, f"categoryId {key} is not a golden category", f"line {lineno}")
+            references[key] = ref
+    manifest = read_manifest(folder)
+    hashed = [facts_path, ref_path, *sorted((folder / INPUTS_DIR).glob("*.csv"))]
+    return GoldenSet(
+        folder=folder,
+        facts=facts,
+        references=references,
+        version=str(manifest.get("version", "unversioned")),
+        data_hash=files_hash(hashed),
+    )

@@ -1,0 +1,148 @@
+"""Batched greedy generation (log step 24, fixed): left padding, stop at ``<|im_end|>``, decode by id.
+
+The old script decoded the whole sequence and sliced off the prompt string, which breaks whenever
+decoding does not round-trip; here only the new token ids are decoded, cut at the first stop token
+(``<|im_end|>`` or ``<|endoftext|>``). Everything else the model emitted stays in the raw output,
+so leaks remain measurable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import InputError
+from harness.train.config import GenerationSettings
+from harness.train.sft import build_messages
+from harness.train.tiny_model import END_OF_TURN, PAD_TOKEN
+from harness.train.trainer import load_tokenizer
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One raw output with its cost share."""
+
+    category_id: Any
+    output: str
+    new_tokens: int
+    latency_s: float
+    stopped: bool
+    """True when the model emitted the end-of-turn token before ``max_new_tokens``."""
+
+
+@dataclass
+class GenerationStats:
+    """Running cost totals (DESIGN.md's cost metrics come from here)."""
+
+    summaries: int = 0
+    new_tokens: int = 0
+    seconds: float = 0.0
+    hit_max_new_tokens: int = 0
+    peak_gpu_mem_gb: float = 0.0
+    batches: list[float] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "latency_s_per_summary": self.seconds / self.summaries if self.summaries else 0.0,
+            "tokens_per_s": self.new_tokens / self.seconds if self.seconds else 0.0,
+            "peak_gpu_mem_gb": self.peak_gpu_mem_gb,
+            "hit_max_new_tokens": float(self.hit_max_new_tokens),
+        }
+
+
+def stop_token_ids(tokenizer: Any) -> list[int]:
+    """End-of-turn first, then end-of-text: either ends a summary."""
+    ids = [tokenizer.convert_tokens_to_ids(t) for t in (END_OF_TURN, PAD_TOKEN)]
+    return [i for i in ids if isinstance(i, int) and i >= 0 and i != tokenizer.unk_token_id]
+
+
+def cut_at_stop(ids: Sequence[int], stops: Iterable[int]) -> tuple[list[int], bool]:
+    """New ids up to (not including) the first stop id; whether a stop id was found."""
+    stop_set = set(stops)
+    for i, tok in enumerate(ids):
+        if tok in stop_set:
+            return list(ids[:i]), True
+    return list(ids), False
+
+
+class Generator:
+    """A base model (plus an optional LoRA adapter) ready for batched greedy decoding."""
+
+    def __init__(self, model: Any, tokenizer: Any, settings: GenerationSettings) -> None:
+        """Wraps an already loaded model (e.g. the trainer's in-memory PEFT model) for generation."""
+        import torch
+
+        if settings.constrained:
+            raise InputError(
+                "generation.constrained",
+                "JSON-schema constrained decoding is not available: none of xgrammar, outlines or"
+                " lm-format-enforcer is installed here; set constrained: false",
+            )
+        self.settings = settings
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.tokenizer = tokenizer
+        self.tokenizer.padding_side = "left"
+        self.model = model.to(self.device).eval()
+        self.stops = stop_token_ids(self.tokenizer)
+        self.stats = GenerationStats()
+
+    @classmethod
+    def load(cls, base_path: str | Path, adapter_dir: str | Path | None, settings: GenerationSettings) -> Generator:
+        """Base weights plus an optional adapter; the tokenizer always comes from the base folder."""
+        import torch
+        from transformers import AutoModelForCausalLM
+
+        cuda = torch.cuda.is_available()
+        dtype = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float32
+        tokenizer = load_tokenizer(base_path, padding_side="left")
+        model = AutoModelForCausalLM.from_pretrained(str(base_path), local_files_only=True, dtype=dtype)
+        if adapter_dir is not None:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, str(adapter_dir))
+        return cls(model, tokenizer, settings)
+
+    def prompt(self, facts: Mapping[str, Any]) -> str:
+        """The same chat-template prompt the SFT examples were trained on."""
+        messages = build_messages(facts, self.settings.system_prompt, self.settings.use_review_text)
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+
+    def generate_batch(self, facts_batch: Sequence[Mapping[str, Any]]) -> list[Generation]:
+        """One left-padded greedy batch; latency is the batch's wall time shared equally."""
+        import torch
+
+        prompts = [self.prompt(f) for f in facts_batch]
+        enc = self.tokenizer(prompts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        with torch.inference_mode():
+            out = self.model.generate(
+                **enc, max_new_tokens=self.settings.max_new_tokens, do_sample=False,
+                eos_token_id=self.stops, pad_token_id=self.tokenizer.pad_token_id,
+            )  # fmt: skip
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+            self.stats.peak_gpu_mem_gb = max(self.stats.peak_gpu_mem_gb, torch.cuda.max_memory_allocated() / 1e9)
+        elapsed = time.perf_counter() - start
+        new = out[:, enc["input_ids"].shape[1] :].tolist()
+        results = []
+        for facts, ids in zip(facts_batch, new, strict=True):
+            kept, stopped = cut_at_stop(ids, self.stops)
+            text = self.tokenizer.decode(kept, skip_special_tokens=False)
+            results.append(Generation(facts.get("categoryId"), text, len(kept) + int(stopped), elapsed / len(prompts), stopped))
+            self.stats.new_tokens += len(kept) + int(stopped)
+            self.stats.hit_max_new_tokens += int(not stopped)
+        self.stats.summaries += len(prompts)
+        self.stats.seconds += elapsed
+        self.stats.batches.append(elapsed)
+        return results
+
+    def generate(self, facts_list: Sequence[Mapping[str, Any]], batch_size: int | None = None) -> Iterator[Generation]:
+        """Yields generations in input order, batch by batch."""
+        size = batch_size or self.settings.batch_size
+        for i in range(0, len(facts_list), size):
+            yield from self.generate_batch(facts_list[i : i + size])

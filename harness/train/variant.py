@@ -1,0 +1,166 @@
+"""The ``hf`` variant: a Hugging Face causal LM (Qwen2.5 3B/7B or a CPU stand-in) plus a LoRA adapter.
+
+``prepare`` finds the base weights first (so a preset without weights stops at once), then either
+checks a given adapter's training categories against the golden set or builds SFT data without the
+golden categories and trains an adapter into the run folder; ``generate`` decodes in batches.
+A CPU stand-in is always named as one, never "7B", so the decision report cannot be misread.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Collection, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from harness.ids import category_key
+from harness.runner.variants.base import VARIANTS, Prediction, RunContext, Variant, VariantConfig, VariantInfo
+from harness.train.config import GenerationSettings, TrainSection
+from harness.train.weights import MODEL_DIR_ENV, resolve_base_model
+
+_SIZE_NAME = re.compile(r"\d+(\.\d+)?\s*[bB]\b")
+TINY_CACHE = Path("models")
+
+
+class HFConfig(VariantConfig):
+    """``variant:`` section of an ``hf`` experiment."""
+
+    kind: Literal["hf"] = "hf"
+    base_model: str
+    """Hub id (``Qwen/Qwen2.5-7B-Instruct``) or a local folder."""
+    model_dir: str | None = None
+    """Local copy of the weights (checked before ``$HARNESS_MODEL_DIR`` and the HF cache)."""
+    model_dir_env: str = MODEL_DIR_ENV
+    tiny_model: Literal["small", "large"] | None = None
+    """Stand-in size: ``base_model`` is then a local folder, built with ``harness tiny-model`` if missing."""
+    tiny_pretrain_steps: int | None = None
+    stand_in: bool = False
+    display_name: str | None = None
+    adapter: str | None = None
+    """A trained adapter folder; otherwise ``train`` trains one in ``prepare`` (or the bare base is used)."""
+    train: TrainSection | None = None
+    generation: GenerationSettings = GenerationSettings()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> HFConfig:
+        if self.tiny_model is not None and not self.stand_in:
+            raise ValueError("a tiny_model is a CPU stand-in: set stand_in: true")
+        if self.stand_in and self.display_name and _SIZE_NAME.search(self.display_name):
+            raise ValueError(f"a CPU stand-in must not be named like a real model size: {self.display_name!r}")
+        if self.adapter is not None and self.train is not None:
+            raise ValueError("give either adapter (a trained one) or train (train one in the run), not both")
+        return self
+
+
+@VARIANTS.register("hf")
+class HFVariant(Variant):
+    """Base model + LoRA adapter, batched greedy generation."""
+
+    kind = "hf"
+    Config = HFConfig
+
+    def __init__(self, config: HFConfig) -> None:  # type: ignore[override]
+        super().__init__(config)
+        self.config: HFConfig = config
+        self._generator: Any = None
+        self._adapter_dir: Path | None = Path(config.adapter) if config.adapter else None
+        self._train_time_s = 0.0
+
+    def describe(self) -> VariantInfo:
+        cfg = self.config
+        if cfg.display_name:
+            name = cfg.display_name
+        elif cfg.stand_in:
+            name = f"tiny-qwen2-{cfg.tiny_model or 'custom'} (CPU stand-in)"
+        else:
+            name = cfg.base_model.rstrip("/").split("/")[-1] + ("+LoRA" if cfg.adapter or cfg.train else "")
+        adapter = str(self._adapter_dir) if self._adapter_dir else ("trained in run" if cfg.train else None)
+        return VariantInfo(model_name=name, stand_in=cfg.stand_in, base_model=cfg.base_model, adapter=adapter)
+
+    def params(self) -> dict[str, Any]:
+        """Flat ``variant.*`` params (nested sections become dotted keys)."""
+        flat: dict[str, Any] = {}
+
+        def walk(prefix: str, value: Any) -> None:
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    walk(f"{prefix}.{k}", v)
+            else:
+                flat[prefix] = json.dumps(value, ensure_ascii=False) if isinstance(value, list | tuple) else value
+
+        walk("variant", self.config.model_dump(mode="json"))
+        return flat
+
+    def prepare(self, ctx: RunContext, golden_ids: Collection[str]) -> None:
+        from harness.train.generate import Generator
+        from harness.train.trainer import refuse_golden_overlap
+
+        golden = sorted({category_key(g) for g in golden_ids})
+        base_path = self._base_path(golden)
+        cfg = self.config
+        if self._adapter_dir is not None:
+            refuse_golden_overlap(self._adapter_dir, golden)
+        elif cfg.train is not None:
+            self._adapter_dir = self._train(ctx, base_path, golden)
+            refuse_golden_overlap(self._adapter_dir, golden)
+        self._generator = Generator.load(base_path, self._adapter_dir, cfg.generation)
+
+    def _base_path(self, golden: list[str]) -> Path:
+        cfg = self.config
+        if cfg.tiny_model is None:
+            return resolve_base_model(cfg.base_model, cfg.model_dir, cfg.model_dir_env)
+        path = Path(cfg.base_model)
+        meta_file = path / "tiny_model.json"
+        if meta_file.is_file():
+            excluded = set(json.loads(meta_file.read_text(encoding="utf-8")).get("excluded_category_ids", []))
+            if set(golden) <= excluded:
+                return path
+        from harness.train.corpus import corpus_from_exports
+        from harness.train.tiny_model import build_tiny_model, spec_for
+
+        sft = (cfg.train.sft if cfg.train else None) or TrainSection().sft
+        corpus = corpus_from_exports(sft.products, sft.reviews, golden)
+        overrides = {"pretrain_steps": cfg.tiny_pretrain_steps} if cfg.tiny_pretrain_steps is not None else {}
+        build_tiny_model(corpus.texts, path, cfg.tiny_model, spec_for(cfg.tiny_model, **overrides),
+                         extra_meta={"excluded_category_ids": golden})  # fmt: skip
+        return path
+
+    def _train(self, ctx: RunContext, base_path: Path, golden: list[str]) -> Path:
+        from harness.train.sft import build_sft_file
+        from harness.train.trainer import train_adapter
+
+        assert self.config.train is not None
+        section = self.config.train
+        start = time.perf_counter()
+        sft_path = Path(ctx.run_dir) / "sft.jsonl"
+        stats = build_sft_file(section.sft, sft_path, golden, progress=False)
+        counts = {f"sft.{k}": v for k, v in stats.to_dict().items() if isinstance(v, int)}
+        ctx.log_params(counts)
+        result = train_adapter(
+            sft_path, base_path, Path(ctx.run_dir) / "adapter", section.lora, section.trainer,
+            base_model_name=self.config.base_model, log_metrics=lambda m, s: ctx.log_metrics(m, step=s),
+        )  # fmt: skip
+        self._train_time_s = time.perf_counter() - start
+        ctx.log_params({"train.global_step": result.global_step, "train.data_sha256": result.metadata["data_sha256"],
+                        "train.dropped_examples": result.dropped_examples})  # fmt: skip
+        return result.adapter_dir
+
+    def generate(self, facts: Sequence[dict[str, Any]], ctx: RunContext) -> Iterator[Prediction]:
+        if self._generator is None:
+            self.prepare(ctx, [f.get("categoryId") for f in facts])
+        for g in self._generator.generate(list(facts)):
+            yield Prediction(category_id=g.category_id, output=g.output, latency_s=g.latency_s, new_tokens=g.new_tokens)
+        ctx.log_metrics({"generation_hit_max_new_tokens": float(self._generator.stats.hit_max_new_tokens)})
+
+    def cost_metrics(self) -> dict[str, float]:
+        stats = self._generator.stats.metrics() if self._generator is not None else {}
+        return {
+            "latency_s_per_summary": stats.get("latency_s_per_summary", 0.0),
+            "tokens_per_s": stats.get("tokens_per_s", 0.0),
+            "peak_gpu_mem_gb": stats.get("peak_gpu_mem_gb", 0.0),
+            "train_time_s": self._train_time_s,
+        }

@@ -1,0 +1,68 @@
+"""Generation: left padding, stop at <|im_end|>, decode only the new ids, batched = one at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import chain_model, small_facts
+
+from harness.errors import InputError
+from harness.train.config import GenerationSettings
+from harness.train.generate import Generator, cut_at_stop
+from harness.train.trainer import load_tokenizer
+
+
+def _chain(base: Path) -> tuple[list[int], int, Generator]:
+    tok = load_tokenizer(base, "left")
+    specials = {tok.convert_tokens_to_ids(t) for t in ("<|im_end|>", "<|im_start|>", "<|endoftext|>")}
+    ids = [i for i in range(300, 340) if i not in specials]
+    chain, after = ids[:12], ids[20]
+    gen = Generator(chain_model(base, chain, after), tok, GenerationSettings(batch_size=4, max_new_tokens=30))
+    return chain, after, gen
+
+
+def test_cut_at_stop__first_stop_wins() -> None:
+    assert cut_at_stop([5, 6, 9, 7, 8], [8, 9]) == ([5, 6], True)
+    assert cut_at_stop([5, 6], [8]) == ([5, 6], False)
+
+
+def test_generate__stops_at_im_end_and_drops_it(tiny_base: Path) -> None:
+    chain, _, gen = _chain(tiny_base)
+    facts = small_facts(3)
+    facts[1]["categoryName"] = "아주 긴 이름의 카테고리 " * 5  # prompts of different lengths share a batch
+    outs = list(gen.generate(facts))
+    expected = gen.tokenizer.decode(chain)
+    assert [o.output for o in outs] == [expected] * 3
+    assert all(o.stopped and o.new_tokens == len(chain) + 1 for o in outs)
+    assert all("<|im_end|>" not in o.output for o in outs)  # the stop token ends the output, unseen
+    assert [o.category_id for o in outs] == [f["categoryId"] for f in facts]
+
+
+def test_generate__max_new_tokens_bounds_output(tiny_base: Path) -> None:
+    chain, _, gen = _chain(tiny_base)
+    gen.settings = GenerationSettings(max_new_tokens=5)
+    out = next(gen.generate(small_facts(1)))
+    assert out.output == gen.tokenizer.decode(chain[:5]) and not out.stopped
+    assert gen.stats.hit_max_new_tokens == 1
+
+
+def test_generate__batched_equals_one_at_a_time(tiny_base: Path) -> None:
+    _, _, gen = _chain(tiny_base)
+    facts = small_facts(4)
+    batched = [o.output for o in gen.generate(facts, batch_size=4)]
+    single = [o.output for o in gen.generate(facts, batch_size=1)]
+    assert batched == single
+    assert gen.tokenizer.padding_side == "left"
+
+
+def test_generate__cost_metrics_recorded(tiny_base: Path) -> None:
+    _, _, gen = _chain(tiny_base)
+    list(gen.generate(small_facts(2)))
+    m = gen.stats.metrics()
+    assert m["latency_s_per_summary"] > 0 and m["tokens_per_s"] > 0 and m["peak_gpu_mem_gb"] == 0.0
+
+
+def test_generator__constrained_without_library_is_one_line_error(tiny_base: Path) -> None:
+    with pytest.raises(InputError, match="constrained"):
+        Generator.load(tiny_base, None, GenerationSettings(constrained=True))
