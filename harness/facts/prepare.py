@@ -127,10 +127,19 @@ def _category_codes(products: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str,
     ids = text_keys(products["category_id"])
     path_codes, path_uniques = pd.factorize(products["category"], use_na_sentinel=True)
     path_names = np.array([" ".join(str(p).split()) for p in path_uniques] + [""], dtype=object)
-    paths = path_names[path_codes]
-    pairs = pd.Series([None if i is None else f"{i}\x1f{p}" for i, p in zip(ids, paths)], dtype=object)
-    codes, uniques = pd.factorize(pairs, use_na_sentinel=True)
-    found = [tuple(u.split("\x1f", 1)) for u in uniques]
+    # (id, normalised path) pairs as integer codes: the join to "<id>\x1f<path>" text is only
+    # done once per distinct pair, not per product.
+    name_codes, names = pd.factorize(path_names)
+    id_codes, id_uniques = pd.factorize(ids, use_na_sentinel=True)
+    pair = id_codes.astype(np.int64) * len(names) + name_codes[path_codes]
+    valid = id_codes >= 0
+    codes = np.full(len(ids), -1, dtype=np.int64)
+    pair_codes, pair_uniques = pd.factorize(pair[valid])
+    codes[valid] = pair_codes
+    found = [
+        tuple(f"{id_uniques[u // len(names)]}\x1f{names[u % len(names)]}".split("\x1f", 1))
+        for u in pair_uniques.tolist()
+    ]
     order = sorted(range(len(found)), key=lambda c: _sort_key(*found[c]))
     remap = np.empty(len(found), dtype=np.int64)
     remap[order] = np.arange(len(found))
@@ -175,6 +184,25 @@ def _text_present(text: pd.Series) -> np.ndarray:
     return present.to_numpy(dtype=bool, na_value=False)
 
 
+def _first_positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Per key: its position in the de-duplicated product ids (first occurrence kept), -1 if none;
+    and how many products repeat an earlier id.
+
+    One hash pass over both arrays together (``pd.factorize``, product ids first) instead of a
+    pandas Index of the ids plus ``get_indexer``: the ids' codes are then their positions in the
+    de-duplicated ids, which is what the Index lookup returned. Without duplicate ids (the loader
+    drops them) that is the product's position.
+    """
+    n = len(ids)
+    both = np.empty(n + len(keys), dtype=object)
+    both[:n] = ids
+    both[n:] = keys
+    codes, _ = pd.factorize(both, use_na_sentinel=False)
+    distinct = int(codes[:n].max()) + 1 if n else 0
+    key_codes = codes[n:]
+    return np.where(key_codes < distinct, key_codes, -1).astype(np.int64), n - distinct
+
+
 def _bincount(index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(index, weights=weights, minlength=size)[:size].astype(np.int64)
 
@@ -204,19 +232,16 @@ def group_exports(
     arrays = product_arrays(products).take(order)  # parse in place, then one gather (no frame copy)
     n_products = len(order)
 
-    first_pos = pd.Series(np.arange(n_products), index=pd.Index(arrays.ids))
-    duplicate_ids = int(first_pos.index.duplicated().sum())
-    first_pos = first_pos[~first_pos.index.duplicated(keep="first")]
     id_codes, id_values = pd.factorize(reviews["product_id"], use_na_sentinel=True)
-    value_pos = first_pos.index.get_indexer(unique_keys(id_values))
-    position = np.where(id_codes >= 0, np.append(value_pos, -1)[id_codes], -1)
+    value_pos, duplicate_ids = _first_positions(arrays.ids, unique_keys(id_values))
+    position = np.append(value_pos, -1)[id_codes]  # code -1 (no product id) picks the trailing -1
     # Reviews of products that were excluded (no category) are unknown to every category too.
     rating = (
         pd.to_numeric(reviews["rating"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         if "rating" in reviews.columns
         else np.full(len(reviews), np.nan)
     )
-    out_of_range = ~np.isnan(rating) & ((rating < 1) | (rating > 5))
+    out_of_range = (rating < 1) | (rating > 5)  # NaN compares False: a missing rating is kept
     matched = position >= 0
     accepted = np.flatnonzero(matched & ~out_of_range)
     accepted = accepted[np.argsort(position[accepted], kind="stable")]

@@ -204,22 +204,6 @@ def _rating_dist_rows(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _price_6m_rows(values: np.ndarray) -> np.ndarray:
-    prices: list[Any] = []
-    for value in values:
-        found = None
-        if type(value) is list or type(value) is tuple:
-            for point in reversed(value):  # the last 6개월 point wins
-                if type(point) is not dict:
-                    continue
-                period = point.get("period")
-                if period == PRICE_CHANGE_PERIOD or str(period).strip() == PRICE_CHANGE_PERIOD:
-                    found = point.get("price")
-                    break
-        prices.append(found)
-    return _numbers(prices)
-
-
 def _segments_rows(values: np.ndarray) -> Labels:
     out: list[list[str]] = []
     names: dict[Any, str | None] = {}  # raw spec key -> segment name (keys repeat across products)
@@ -259,11 +243,11 @@ def _tags_rows(values: np.ndarray) -> Labels:
 # the work is a few flat list comprehensions over all products plus numpy, with string work done
 # once per distinct value. Any other cell shape (a frame built by hand, a legacy pickle) takes the
 # per-row parsers above, which define the semantics: each fast path gives the same result or
-# declines (``None``) before producing anything.
+# declines (``None``) before producing anything. (The price trend needs no fallback: its fast
+# path handles the usual case inline and hands every other cell to the full per-row rule.)
 
 _NUMBER_TYPES = frozenset({int, float, type(None)})
 _STAR_GETTER = operator.itemgetter(*_STARS)
-_PERIOD_GETTER = operator.itemgetter("period")
 _EXACT = 2.0**53  # larger integers may round differently on the two conversion paths
 
 
@@ -299,43 +283,40 @@ def _rating_dist(values: np.ndarray) -> np.ndarray:
     return _rating_dist_rows(values) if fast is None else fast
 
 
-def _price_6m_fast(values: np.ndarray) -> np.ndarray | None:
-    if not _types(values) <= {list, type(None)}:
-        return None
-    lists = [v if v is not None else [] for v in values.tolist()]
-    points = list(chain.from_iterable(lists))
-    if _types(points) - {dict}:
-        return None
-    try:
-        periods = list(map(_PERIOD_GETTER, points))
-    except KeyError:
-        periods = [point.get("period") for point in points]
-    distinct = set(periods)  # str periods (hashable)
-    if _types(distinct) - {str, type(None)} or any(
-        p != PRICE_CHANGE_PERIOD and p is not None and p.strip() == PRICE_CHANGE_PERIOD for p in distinct
-    ):
-        return None  # padded or non-text periods: the row parser
-    hits = np.flatnonzero(np.array(periods, dtype=object) == PRICE_CHANGE_PERIOD)
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    owner = np.repeat(np.arange(len(lists)), lengths)[hits]
-    last = np.append(owner[1:] != owner[:-1], True) if hits.size else np.zeros(0, bool)  # last 6개월 point wins
-    found = [points[i].get("price") for i in hits[last].tolist()]
-    if _types(found) <= _NUMBER_TYPES:
-        numbers = np.array(found, dtype=np.float64)
+def _price_6m_of(value: Any) -> Any:
+    """One product's 6개월 price: the last point of its trend whose period is 6개월 (None if none)."""
+    if type(value) is list or type(value) is tuple:
+        for point in reversed(value):  # the last 6개월 point wins
+            if type(point) is not dict:
+                continue
+            period = point.get("period")
+            if period == PRICE_CHANGE_PERIOD or str(period).strip() == PRICE_CHANGE_PERIOD:
+                return point.get("price")
+    return None
+
+
+def _float_numbers(values: list[Any]) -> np.ndarray:
+    """:func:`_numbers`, converted directly when every value is already an int, float or None."""
+    if _types(values) <= _NUMBER_TYPES:
+        numbers = np.array(values, dtype=np.float64)
         if not numbers.size or np.nanmax(np.abs(numbers), initial=0.0) < _EXACT:
-            out = np.full(len(lists), np.nan)
-            out[owner[last]] = numbers
-            return out
-    prices: list[Any] = [None] * len(lists)
-    for product, price in zip(owner[last].tolist(), found):
-        prices[product] = price
-    return _numbers(prices)
+            return numbers
+    return _numbers(values)
 
 
 def _price_6m(values: np.ndarray) -> np.ndarray:
-    """price_trend's 6개월 price per product (the last such point), NaN where there is none."""
-    fast = _price_6m_fast(values)
-    return _price_6m_rows(values) if fast is None else fast
+    """price_trend's 6개월 price per product (the last such point), NaN where there is none.
+
+    A trend whose last point is the 6개월 point (the export's usual order) is answered in the
+    comprehension; any other trend goes through :func:`_price_6m_of`, the full rule.
+    """
+    prices = [
+        last.get("price")
+        if type(value) is list and value and type(last := value[-1]) is dict and last.get("period") == PRICE_CHANGE_PERIOD
+        else _price_6m_of(value)
+        for value in values.tolist()
+    ]
+    return _float_numbers(prices)
 
 
 def _distinct_labels(owner: np.ndarray, label: np.ndarray, n: int, names: list[str]) -> Labels:
