@@ -189,9 +189,8 @@ def _first_positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int
     and how many products repeat an earlier id.
 
     One hash pass over both arrays together (``pd.factorize``, product ids first) instead of a
-    pandas Index of the ids plus ``get_indexer``: the ids' codes are then their positions in the
-    de-duplicated ids, which is what the Index lookup returned. Without duplicate ids (the loader
-    drops them) that is the product's position.
+    pandas Index of the ids plus ``get_indexer``. Without repeated ids (the loader drops them) an
+    id's code is its product's position; with repeats, reviews go to the first product of the id.
     """
     n = len(ids)
     both = np.empty(n + len(keys), dtype=object)
@@ -200,7 +199,14 @@ def _first_positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int
     codes, _ = pd.factorize(both, use_na_sentinel=False)
     distinct = int(codes[:n].max()) + 1 if n else 0
     key_codes = codes[n:]
-    return np.where(key_codes < distinct, key_codes, -1).astype(np.int64), n - distinct
+    found = key_codes < distinct
+    if distinct == n:  # no repeated id: a code is the product's position
+        return np.where(found, key_codes, -1).astype(np.int64), 0
+    # Repeated ids: map each distinct id to the position of its first product (reversed
+    # assignment leaves the first occurrence), so later products keep their own reviews.
+    first = np.empty(distinct, dtype=np.int64)
+    first[codes[:n][::-1]] = np.arange(n - 1, -1, -1)
+    return np.where(found, first[np.minimum(key_codes, distinct - 1)], -1).astype(np.int64), n - distinct
 
 
 def _bincount(index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:

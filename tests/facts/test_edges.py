@@ -134,3 +134,16 @@ def test_ids__numbers_and_text_join_as_the_same_key():
     facts = compute_facts(products, reviews, insights=False)[0]
     assert facts["categoryId"] == 10
     assert facts["dataQuality"]["reviewsMatched"] == 2
+
+
+def test_group_exports__repeated_product_id_keeps_reviews_with_their_products():
+    """A repeated id must not shift the reviews of the products after it onto other products."""
+    import numpy as np
+
+    from harness.facts.prepare import _first_positions
+
+    ids = np.array(["a", "b", "a", "c", "d"], dtype=object)
+    keys = np.array(["c", "d", "a", "zz"], dtype=object)
+    positions, repeated = _first_positions(ids, keys)
+    assert positions.tolist() == [3, 4, 0, -1]
+    assert repeated == 1
