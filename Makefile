@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench clean tiny-models
+.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models
 
-all: setup facts ## the main job: sample facts (grows into the CPU suite and the decision report)
+all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ tiny-models: setup ## (re)build both CPU stand-in bases under models/ (the suite
 
 suite: setup ## every experiment with suite: cpu, template first, one MLflow run each
 	$(BIN)/harness suite cpu
+
+bench-synth: setup ## large synthetic set (3,000 categories, 5M reviews) into data/large: time and peak memory
+	$(BIN)/python benchmarks/bench_synth.py --out data/large --seed 7 --load
+
+bench-facts: setup ## facts engine vs the legacy approach on data/large (run bench-synth first)
+	$(BIN)/python benchmarks/bench_facts.py --products data/large/products_all.csv --reviews data/large/reviews_all.csv --legacy-categories 30
+
+bench-score: setup ## summaries scored per second on one core
+	$(BIN)/python benchmarks/bench_score.py --facts golden/facts.jsonl --n 1000
 
 clean:
 	rm -rf $(OUT) reports/decision.* .pytest_cache
