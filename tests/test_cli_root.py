@@ -1,10 +1,9 @@
+import pytest
 from typer.testing import CliRunner
 
 from harness import __version__
 from harness.cli import app
 from harness.registry import Registry, UnknownNameError
-
-import pytest
 
 
 def test_cli__version():

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from harness.facts.insights import DEFAULT_SAMPLE_SIZE
+from harness.facts.defaults import DEFAULT_SAMPLE_SIZE
 
 
 def _years(text: str) -> range:

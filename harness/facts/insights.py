@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.facts.defaults import DEFAULT_SAMPLE_SIZE
 from harness.facts.keywords import CountedMapping, document_counts, log_odds, review_keywords
 from harness.facts.prepare import CategoryData, Insights
 from harness.facts.text import (
@@ -35,7 +36,6 @@ from harness.facts.text import (
     scenario_matrix,
 )
 
-DEFAULT_SAMPLE_SIZE = 100
 NEGATIVE_POOL = 10
 BACKGROUND_SAMPLE = 3000
 MIN_EXAMPLE_CHARS = 12

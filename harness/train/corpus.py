@@ -13,9 +13,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.ids import category_key
 from jinja2 import Template
 
+from harness.ids import category_key
 from harness.train.config import SYSTEM_PROMPT
 from harness.train.sft import build_messages, prompt_facts
 from harness.train.tiny_model import chat_template

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from harness.evaluate.derive import DERIVATIONS, derive_all
 from harness.evaluate.fidelity import FactIndex, numeric_fidelity
 from harness.evaluate.numbers import parse_numbers
+from harness.jsonl import read_jsonl
 from harness.writers.contract import SUMMARY_KEYS
 
 _DIGITS = re.compile(r"(?<![A-Za-z0-9.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
@@ -152,12 +152,9 @@ GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 
 def test_fidelity__hand_written_golden_references_are_fully_supported() -> None:
     """An independent writer's references (golden/) must score 1.0; most single changes are caught."""
-    if not (GOLDEN / "references.jsonl").exists() or not (GOLDEN / "facts.jsonl").exists():
-        pytest.skip("golden references not built yet")
-    read = lambda name: [json.loads(x) for x in (GOLDEN / name).read_text("utf-8").splitlines() if x.strip()]
-    facts = {f["categoryId"]: f for f in read("facts.jsonl")}
+    facts = {f["categoryId"]: f for f in read_jsonl(GOLDEN / "facts.jsonl")}
     caught = total = 0
-    for ref in read("references.jsonl"):
+    for ref in read_jsonl(GOLDEN / "references.jsonl"):
         index = FactIndex.from_facts(facts[ref["categoryId"]])
         for key in SUMMARY_KEYS:
             text = ref[key]
