@@ -9,6 +9,7 @@ the verdict.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -84,7 +85,9 @@ def model_label(run: RecordedRun, rules: DecisionRules) -> str:
         return "template (deterministic)"
     target = rules.roles.get(run.role, run.role)  # type: ignore[call-overload]
     if run.stand_in:
-        return f"{run.model_name} (CPU stand-in for {target})"
+        # Display names often say "(CPU stand-in)" already; name the stand-in once, with its target.
+        name = re.sub(r"\s*\((?:CPU )?stand-in\)\s*$", "", run.model_name, flags=re.IGNORECASE)
+        return f"{name} (CPU stand-in for {target})"
     return run.model_name
 
 

@@ -149,3 +149,15 @@ def test_decide__large_over_small_any_versus_all(record_suite: Recorder, mlflow_
     all_rule = rules.model_copy(update={"large_over_small": LargeOverSmallConfig(require="all")})
     assert decide(suite, any_rule).verdict == "keep_large"
     assert decide(suite, all_rule).verdict == "fall_back_small"
+
+
+def test_model_label__stand_in_named_once_with_its_target() -> None:
+    from types import SimpleNamespace
+
+    from harness.decide.rules import model_label
+
+    rules = SimpleNamespace(roles={"large": "Qwen2.5-7B"})
+    run = SimpleNamespace(role="large", stand_in=True, model_name="tiny-qwen2-large (CPU stand-in)")
+    assert model_label(run, rules) == "tiny-qwen2-large (CPU stand-in for Qwen2.5-7B)"
+    real = SimpleNamespace(role="large", stand_in=False, model_name="Qwen2.5-7B-Instruct + LoRA")
+    assert model_label(real, rules) == "Qwen2.5-7B-Instruct + LoRA"
