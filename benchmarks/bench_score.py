@@ -26,11 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 from harness.evaluate import score_predictions
 from harness.evaluate.rouge import warm_up
 from harness.writers.template import write_summary
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- bench_score:start -->", "<!-- bench_score:end -->"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -122,13 +123,7 @@ def main() -> None:
         print(f"{key:>32}: {value:,.2f}")
     if args.write:
         command = f"python benchmarks/bench_score.py --facts {args.facts} --n {args.n} --write"
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        block = section(command, figures, cpu)
-        if START in text and END in text:
-            text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        replace_section(section(command, figures, cpu), START, END)
 
 
 if __name__ == "__main__":

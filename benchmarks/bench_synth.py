@@ -21,7 +21,8 @@ import sys
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 START, END = "<!-- bench_synth:start -->", "<!-- bench_synth:end -->"
 LOAD_CHILD = """
 import json, resource, sys, time
@@ -74,15 +75,7 @@ def write_section(figures: dict[str, object], command: str) -> None:
             "loading runs in a fresh child process. CPU seconds are the generator's own; wall seconds "
             "include waiting for the shared cores.")
     lines += ["", note, END]
-    section = "\n".join(lines) + "\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section("\n".join(lines), START, END)
 
 
 def main() -> None:

@@ -20,10 +20,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 from harness.writers.report import template_report
 from harness.writers.template import write_summary
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- bench_template:start -->", "<!-- bench_template:end -->"
 
 
@@ -81,13 +82,7 @@ def main() -> None:
         print(f"{key:>16}: {value:,.2f}")
     if args.write:
         command = f"python benchmarks/bench_template.py --facts {args.facts} --repeat {args.repeat} --write"
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        block = section(command, figures)
-        if START in text and END in text:
-            text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        replace_section(section(command, figures), START, END)
 
 
 if __name__ == "__main__":
