@@ -199,14 +199,12 @@ def _first_positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int
     codes, _ = pd.factorize(both, use_na_sentinel=False)
     distinct = int(codes[:n].max()) + 1 if n else 0
     key_codes = codes[n:]
-    found = key_codes < distinct
-    if distinct == n:  # no repeated id: a code is the product's position
-        return np.where(found, key_codes, -1).astype(np.int64), 0
-    # Repeated ids: map each distinct id to the position of its first product (reversed
-    # assignment leaves the first occurrence), so later products keep their own reviews.
-    first = np.empty(distinct, dtype=np.int64)
+    # Each distinct id -> position of its first product (the reversed assignment leaves the first
+    # occurrence); without repeated ids this is the identity, with them later products keep their
+    # own reviews. The sentinel slot at index ``distinct`` answers keys no product has.
+    first = np.full(distinct + 1, -1, dtype=np.int64)
     first[codes[:n][::-1]] = np.arange(n - 1, -1, -1)
-    return np.where(found, first[np.minimum(key_codes, distinct - 1)], -1).astype(np.int64), n - distinct
+    return first[np.minimum(key_codes, distinct)], n - distinct
 
 
 def _bincount(index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
