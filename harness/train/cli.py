@@ -126,7 +126,12 @@ def generate(
     batch_size: int = 8,
     max_new_tokens: int = 768,
     use_review_text: bool = True,
-    constrained: bool = False,
+    constrained: Annotated[
+        bool, typer.Option(help="JSON-schema-constrained decoding (xgrammar, pip extra 'constrained')")
+    ] = False,
+    constrained_max_chars: Annotated[
+        int | None, typer.Option(help="with --constrained: characters per summary string, so every output closes")
+    ] = None,
 ) -> None:
     """Batched greedy generation; writes raw predictions and a normalized copy beside them."""
     from harness.ids import category_key
@@ -141,7 +146,8 @@ def generate(
     if adapter is not None:
         refuse_golden_overlap(adapter, [category_key(r["categoryId"]) for r in rows])
     settings = GenerationSettings(batch_size=batch_size, max_new_tokens=max_new_tokens,
-                                  use_review_text=use_review_text, constrained=constrained)  # fmt: skip
+                                  use_review_text=use_review_text, constrained=constrained,
+                                  constrained_max_chars=constrained_max_chars)  # fmt: skip
     gen = Generator.load(base_path, adapter, settings)
     outputs = list(gen.generate(rows))
     write_jsonl(out, ({"categoryId": g.category_id, "output": g.output} for g in outputs))

@@ -76,10 +76,13 @@ class TrainSection(_Frozen):
 
 
 class GenerationSettings(_Frozen):
-    """Batched greedy decoding; ``constrained`` asks for JSON-schema-constrained decoding."""
+    """Batched greedy decoding; ``constrained`` asks for JSON-schema-constrained decoding (xgrammar)."""
 
     batch_size: int = Field(8, ge=1)
     max_new_tokens: int = Field(768, ge=1)
     constrained: bool = False
+    constrained_max_chars: int | None = Field(None, ge=1)
+    """With ``constrained``: at most this many characters per summary string, so every output closes
+    within ``harness.train.constrained.worst_case_tokens(cap)`` new tokens; ``None``: no cap."""
     use_review_text: bool = True
     system_prompt: str = SYSTEM_PROMPT

@@ -1,5 +1,8 @@
 """Batched greedy generation (log step 24, fixed): left padding, stop at ``<|im_end|>``, decode by id.
 
+With ``settings.constrained`` a JSON-schema logits processor (``harness.train.constrained``,
+xgrammar) keeps every row inside the summary object and allows the stop tokens only once it closes.
+
 The old script decoded the whole sequence and sliced off the prompt string, which breaks whenever
 decoding does not round-trip; here only the new token ids are decoded, cut at the first stop token
 (``<|im_end|>`` or ``<|endoftext|>``). Everything else the model emitted stays in the raw output,
@@ -14,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.errors import InputError
 from harness.train.config import GenerationSettings
 from harness.train.sft import build_messages
 from harness.train.tiny_model import END_OF_TURN, PAD_TOKEN
@@ -75,18 +77,18 @@ class Generator:
         """Wraps an already loaded model (e.g. the trainer's in-memory PEFT model) for generation."""
         import torch
 
-        if settings.constrained:
-            raise InputError(
-                "generation.constrained",
-                "JSON-schema constrained decoding is not available: none of xgrammar, outlines or"
-                " lm-format-enforcer is installed here; set constrained: false",
-            )
         self.settings = settings
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         self.tokenizer = tokenizer
         self.tokenizer.padding_side = "left"
-        self.model = model.to(self.device).eval()
         self.stops = stop_token_ids(self.tokenizer)
+        self.constraint = None
+        if settings.constrained:  # before moving weights: a missing library fails fast, in one line
+            from harness.train.constrained import SchemaConstraint
+
+            vocab = getattr(model.config, "vocab_size", None) or len(tokenizer)
+            self.constraint = SchemaConstraint(tokenizer, vocab, self.stops, settings.constrained_max_chars)
+        self.model = model.to(self.device).eval()
         self.stats = GenerationStats()
 
     @classmethod
@@ -123,6 +125,7 @@ class Generator:
             out = self.model.generate(
                 **enc, max_new_tokens=self.settings.max_new_tokens, do_sample=False,
                 eos_token_id=self.stops, pad_token_id=self.tokenizer.pad_token_id,
+                **self._constraint_kwargs(),
             )  # fmt: skip
         if self.device.type == "cuda":
             torch.cuda.synchronize()
@@ -140,6 +143,14 @@ class Generator:
         self.stats.seconds += elapsed
         self.stats.batches.append(elapsed)
         return results
+
+    def _constraint_kwargs(self) -> dict[str, Any]:
+        """A fresh schema logits processor per ``generate`` call (it keeps that batch's per-row state)."""
+        if self.constraint is None:
+            return {}
+        from transformers import LogitsProcessorList
+
+        return {"logits_processor": LogitsProcessorList([self.constraint.processor()])}
 
     def generate(self, facts_list: Sequence[Mapping[str, Any]], batch_size: int | None = None) -> Iterator[Generation]:
         """Yields generations in input order, batch by batch."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,15 @@ def test_generate__cost_metrics_recorded(tiny_base: Path) -> None:
     assert m["latency_s_per_summary"] > 0 and m["tokens_per_s"] > 0 and m["peak_gpu_mem_gb"] == 0.0
 
 
-def test_generator__constrained_without_library_is_one_line_error(tiny_base: Path) -> None:
-    with pytest.raises(InputError, match="constrained"):
+def test_generate__unconstrained_path_has_no_logits_processor(tiny_base: Path) -> None:
+    _, _, gen = _chain(tiny_base)
+    assert gen.constraint is None and gen._constraint_kwargs() == {}
+
+
+def test_generator__constrained_without_library_is_one_line_error(
+    tiny_base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "xgrammar", None)  # ``import xgrammar`` now raises ImportError
+    with pytest.raises(InputError, match=r"needs xgrammar.*pip install -e '\.\[constrained\]'") as err:
         Generator.load(tiny_base, None, GenerationSettings(constrained=True))
+    assert "\n" not in str(err.value) and str(err.value).startswith("generation.constrained: ")

@@ -1,0 +1,164 @@
+"""JSON-schema-constrained decoding (issue 7) with xgrammar, behind ``GenerationSettings.constrained``.
+
+At every step a per-row grammar matcher masks the logits of tokens that cannot continue a JSON
+object of the summary schema; once the object is closed only the stop tokens (``<|im_end|>``,
+``<|endoftext|>``) remain allowed, so greedy decoding ends the turn there and the generator cuts
+at the stop id as usual. Everything is local: the grammar is compiled from the tokenizer object
+already loaded (byte-level BPE vocabularies, the tiny stand-ins' and Qwen2.5's, are decoded by
+xgrammar itself), so nothing is fetched from the hub.
+
+Why xgrammar: it is the engine behind vLLM's and SGLang's structured output, handles byte-level
+vocabularies whose tokens split a Hangul syllable, keeps one matcher per batch row, and masks in
+C++. lm-format-enforcer 0.11.3 (the newest release) fails to import its transformers integration
+on transformers 5, and outlines 1.x wraps the model in its own generation API (its default
+backend also knows a single end-of-sequence id).
+
+The generation-side schema is built from ``harness/writers/summary.schema.json`` rather than fed
+as is, because xgrammar treats ``pattern`` as an anchored full match (``[가-힣]`` would allow a
+one-syllable string) and ignores ``minLength``/``maxLength`` next to a pattern. Each string
+becomes one anchored pattern instead: a Hangul syllable first (which implies the shipped schema's
+``minLength: 1`` and "contains Hangul" pattern, so every closed output passes that schema), then
+plain characters with no quote, backslash or control character (xgrammar's regex strings take no
+escapes, so raw control characters, which a strict JSON parser rejects, are excluded explicitly).
+Separators are fixed (``", "`` and ``": "``, as in the system prompt) and no other whitespace is
+allowed, so the model cannot pad forever between tokens.
+
+With ``max_chars`` each string is also capped; because every token carries at least one byte and
+every allowed character at most four, an output then closes within :func:`worst_case_tokens`
+new tokens whatever the model prefers. Without the cap the object closes when the model chooses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from harness.errors import InputError
+
+EXTRA = "constrained"
+"""The pip extra that installs the library (``pip install -e '.[constrained]'``; ``dev`` has it too)."""
+
+_FIRST = "[가-힣]"
+_CHAR = '[^"\\\\\\x00-\\x1f]'
+"""A JSON string character that needs no escape: not a quote, a backslash or a control character."""
+_SEPARATORS = (", ", ": ")
+_MAX_CHAR_BYTES = 4
+
+
+def import_xgrammar() -> Any:
+    """The ``xgrammar`` module, or a one-line :class:`InputError` saying how to install it."""
+    try:
+        import xgrammar
+    except ImportError as exc:
+        raise InputError(
+            "generation.constrained",
+            f"JSON-schema constrained decoding needs xgrammar ({exc}); install it with"
+            f" pip install -e '.[{EXTRA}]' or set constrained: false",
+        ) from None
+    return xgrammar
+
+
+def generation_schema(max_chars: int | None = None) -> dict[str, Any]:
+    """The summary schema as the grammar engine gets it: same keys, order and closure, strings as one pattern."""
+    from harness.writers.contract import summary_schema
+
+    if max_chars is not None and max_chars < 1:
+        raise InputError("generation.constrained_max_chars", f"must be at least 1, got {max_chars}")
+    shipped = summary_schema()
+    rest = "*" if max_chars is None else f"{{0,{max_chars - 1}}}"
+    string = {"type": "string", "pattern": f"^{_FIRST}{_CHAR}{rest}$"}
+    return {
+        "type": "object",
+        "properties": {key: dict(string) for key in shipped["properties"]},
+        "required": list(shipped["required"]),
+        "additionalProperties": False,
+    }
+
+
+def worst_case_tokens(max_chars: int, keys: Sequence[str] | None = None) -> int:
+    """New tokens (stop token included) within which a capped constrained output always closes."""
+    if keys is None:
+        from harness.writers.contract import SUMMARY_KEYS
+
+        keys = SUMMARY_KEYS
+    skeleton = json.dumps(dict.fromkeys(keys, ""), ensure_ascii=False, separators=_SEPARATORS)
+    return len(skeleton.encode("utf-8")) + len(keys) * max_chars * _MAX_CHAR_BYTES + 1
+
+
+class SchemaConstraint:
+    """A compiled summary grammar for one tokenizer; :meth:`processor` makes a fresh per-batch logits processor."""
+
+    def __init__(self, tokenizer: Any, vocab_size: int, stop_ids: Sequence[int], max_chars: int | None = None):
+        xgr = import_xgrammar()
+        if not stop_ids:
+            raise InputError("generation.constrained", "the tokenizer has no end-of-turn token to stop at")
+        self.vocab_size = vocab_size
+        self.max_chars = max_chars
+        self.schema = generation_schema(max_chars)
+        info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=vocab_size, stop_token_ids=list(stop_ids))
+        self.compiled = _compiler(info).compile_json_schema(
+            json.dumps(self.schema, ensure_ascii=False), any_whitespace=False, separators=_SEPARATORS
+        )
+
+    def processor(self) -> Any:
+        """A logits processor for one ``generate`` call (it holds that call's matcher state)."""
+        return _processor_class()(self.compiled, self.vocab_size)
+
+
+def _compiler(info: Any) -> Any:
+    import os
+
+    import xgrammar as xgr
+
+    return xgr.GrammarCompiler(info, max_threads=max(1, min(8, os.cpu_count() or 1)))
+
+
+@lru_cache(maxsize=1)
+def _processor_class() -> type:
+    """Defined lazily so importing this module needs neither transformers nor xgrammar."""
+    import torch
+    import xgrammar as xgr
+    from transformers import LogitsProcessor
+
+    class SchemaLogitsProcessor(LogitsProcessor):
+        """One grammar matcher per batch row; rows whose object is closed and stopped are left alone.
+
+        xgrammar's own ``contrib.hf.LogitsProcessor`` is close, but it advances its matchers inside an
+        ``assert`` (skipped under ``python -O``, which would leave every row at the object's start).
+        """
+
+        def __init__(self, compiled: Any, vocab_size: int) -> None:
+            self.compiled = compiled
+            self.vocab_size = vocab_size
+            self.matchers: list[Any] = []
+            self.bitmask: Any = None
+            self.seen = 0
+
+        def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+            if not self.matchers:
+                if scores.shape[-1] != self.vocab_size:
+                    raise InputError("generation.constrained",
+                                     f"logits have {scores.shape[-1]} columns, grammar vocabulary {self.vocab_size}")  # fmt: skip
+                self.matchers = [xgr.GrammarMatcher(self.compiled) for _ in range(input_ids.shape[0])]
+                self.bitmask = xgr.allocate_token_bitmask(len(self.matchers), self.vocab_size)
+                self.seen = input_ids.shape[1]  # the (left-padded) prompts: nothing to accept yet
+            new = input_ids[:, self.seen :].tolist()
+            self.seen = input_ids.shape[1]
+            active = []
+            for row, (matcher, tokens) in enumerate(zip(self.matchers, new, strict=True)):
+                for token in tokens:
+                    if matcher.is_terminated():
+                        break  # after the stop token the row only receives padding
+                    if not matcher.accept_token(token):
+                        raise RuntimeError(f"row {row}: token {token} breaks the grammar it was masked by")
+                if not matcher.is_terminated():
+                    matcher.fill_next_token_bitmask(self.bitmask, row)
+                    active.append(row)
+            if active:
+                mask = self.bitmask.to(scores.device, non_blocking=True)
+                xgr.apply_token_bitmask_inplace(scores, mask, vocab_size=self.vocab_size, indices=active)
+            return scores
+
+    return SchemaLogitsProcessor
