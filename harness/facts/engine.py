@@ -18,7 +18,7 @@ from harness.errors import InputError
 from harness.facts.growth import growth_data
 from harness.facts.insights import DEFAULT_SAMPLE_SIZE, NEGATIVE_POOL, add_insights, insight_facts
 from harness.facts.market import market_metrics
-from harness.facts.prepare import DEFAULT_YEARS, CategoryData, group_exports
+from harness.facts.prepare import COUNT_COLUMNS, DEFAULT_YEARS, CategoryData, group_exports
 from harness.facts.schema import validate_facts
 from harness.ids import category_key
 
@@ -78,7 +78,10 @@ def _subset_index(category: CategoryData, product_subset: Any) -> np.ndarray:
         return np.flatnonzero(subset)
     if subset.size and (subset.min() < 0 or subset.max() >= n):
         raise ValueError(f"product_subset index out of range for category {category.key} ({n} products)")
-    return np.unique(subset.astype(np.int64))
+    subset = subset.astype(np.int64)
+    if subset.size < 2 or bool((subset[1:] > subset[:-1]).all()):
+        return subset  # already sorted and distinct (what the SFT builder passes): np.unique's result
+    return np.unique(subset)
 
 
 def _public_id(key: str) -> int | str:
@@ -100,33 +103,48 @@ def facts_for(category_data: CategoryData, product_subset: Any = None) -> dict[s
     if product_subset is None:
         index: slice | np.ndarray = slice(p0, p1)
         review_mask = None
+        products = store.products.take(index)
     else:
         local = _subset_index(category, product_subset)
         index = local + p0
         in_subset = np.zeros(p1 - p0, dtype=bool)
         in_subset[local] = True
         review_mask = in_subset[store.reviews.product[r0:r1] - p0]
-    products = store.products.take(index)
-    matched = store.matched[index]
+        products = store.products.take(index)
+    if store.counts is not None:
+        # One gather and one column sum for all per-product counters (integers: exact in any order).
+        block = store.counts[index]
+        matched = block[:, 0]
+        sums = block.sum(axis=0)
+        n_matched, n_rejected, n_missing, n_undated, n_text = sums[:COUNT_COLUMNS].tolist()
+        year_counts = sums[COUNT_COLUMNS:]
+    else:
+        matched = store.matched[index]
+        year_counts = store.year_counts[index].sum(axis=0)
+        n_matched, n_rejected, n_missing = int(matched.sum()), int(store.rejected[index].sum()), int(
+            store.rating_missing[index].sum())
+        n_undated, n_text = int(store.undated[index].sum()), int(store.with_text[index].sum())
     table_count = products.review_count
     from_rows = np.isnan(table_count) | (table_count < 0)
     reviews = np.where(from_rows, matched, table_count)
 
     metrics = market_metrics(products, reviews)
-    year_counts = store.year_counts[index].sum(axis=0)
     insights, insight_quality = insight_facts(category, review_mask)
+    total = metrics["totalReviewCount"]
     quality: dict[str, Any] = {
-        "reviewsMatched": int(matched.sum()),
-        "productReviewCountTotal": int(np.nansum(np.where(from_rows, 0, table_count))),
-        "reviewMatchRate": float(matched.sum() / metrics["totalReviewCount"]) if metrics["totalReviewCount"] else None,
-        "productsWithMatchedReviews": int((matched > 0).sum()),
-        "productsReviewCountFromRows": int(from_rows.sum()),
-        "reviewsRatingRejected": int(store.rejected[index].sum()),
-        "reviewsRatingMissing": int(store.rating_missing[index].sum()),
-        "reviewsUndated": int(store.undated[index].sum()),
-        "reviewsOutsideYears": int(matched.sum() - store.undated[index].sum() - year_counts.sum()),
-        "reviewsWithText": int(store.with_text[index].sum()),
-        "productsUnbranded": int((products.brand < 0).sum()),
+        "reviewsMatched": n_matched,
+        # np.where already put 0 wherever the count is NaN (from_rows), so np.nansum's NaN pass
+        # would change nothing: the same sum without it.
+        "productReviewCountTotal": int(np.where(from_rows, 0, table_count).sum()),
+        "reviewMatchRate": float(np.int64(n_matched) / total) if total else None,
+        "productsWithMatchedReviews": int(np.count_nonzero(matched > 0)),
+        "productsReviewCountFromRows": int(np.count_nonzero(from_rows)),
+        "reviewsRatingRejected": n_rejected,
+        "reviewsRatingMissing": n_missing,
+        "reviewsUndated": n_undated,
+        "reviewsOutsideYears": int(n_matched - n_undated - int(year_counts.sum())),
+        "reviewsWithText": n_text,
+        "productsUnbranded": int(np.count_nonzero(products.brand < 0)),
         "brandedReviewCount": metrics.pop("brandedReviewCount"),
         "productsRatingInvalid": metrics.pop("productsRatingInvalid"),
         "productsWithoutRatingDistribution": metrics.pop("productsWithoutRatingDistribution"),

@@ -18,6 +18,8 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -172,35 +174,82 @@ def add_insights(
 def _profile_score(bag: tuple[str, ...], profile: dict[str, float], norm: float) -> float:
     if not bag or norm == 0:
         return 0.0
-    return sum(profile.get(word, 0.0) for word in bag) / (math.sqrt(len(bag)) * norm)
+    # map() over the bag adds the same values in the same order as a generator would.
+    return sum(map(profile.get, bag, repeat(0.0))) / (math.sqrt(len(bag)) * norm)
+
+
+@dataclass
+class _Derived:
+    """What :func:`insight_facts` needs of a category that no product subset changes.
+
+    Built once per category (``Insights.derived``), so a hundred subsets of it do not re-read
+    ratings and injection flags element by element, re-clean the same example texts or re-count
+    the full keyword sample.
+    """
+
+    local: np.ndarray  # category-local review index of each sampled review
+    positive: list[int]  # sampled reviews that may be a positive example (rating >= 4, clean, long enough)
+    negative: list[int]  # the same for negative examples (rating <= 2)
+    full_own: Counter[str]  # keyword counts of the whole uniform sample
+    age_index: np.ndarray  # category-local review index per (review, age) mention
+    age_codes: np.ndarray  # index into age_names per mention
+    age_names: list[str]
+    cleaned: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # entry -> (clean, dedup key, example)
+
+
+def _derived(category: CategoryData) -> _Derived:
+    insights = category.insights
+    assert insights is not None
+    if insights.derived is not None:
+        return insights.derived
+    start = category.review_range[0]
+    ratings = category.store.reviews.rating[insights.sample].tolist()
+    injected = insights.injection[insights.sample - start].tolist()
+    usable = [not injected[j] and len(text) >= MIN_EXAMPLE_CHARS for j, text in enumerate(insights.texts)]
+    names: dict[str, int] = {}
+    age_index: list[int] = []
+    age_codes: list[int] = []
+    for index, labels in insights.ages.items():
+        for label in labels:
+            age_index.append(index)
+            age_codes.append(names.setdefault(label, len(names)))
+    insights.derived = _Derived(
+        local=insights.sample - start,
+        # NaN fails both comparisons, as np.isnan excluded it before.
+        positive=[j for j, r in enumerate(ratings) if usable[j] and r >= 4],
+        negative=[j for j, r in enumerate(ratings) if usable[j] and r <= 2],
+        full_own=document_counts(insights.keywords[: insights.uniform]),
+        age_index=np.asarray(age_index, dtype=np.int64),
+        age_codes=np.asarray(age_codes, dtype=np.int64),
+        age_names=list(names),
+    )
+    return insights.derived
 
 
 def _examples(
-    category: CategoryData, entries: list[tuple[int, tuple[str, ...], str]], profile: dict[str, float], positive: bool
+    category: CategoryData, candidates: list[int], profile: dict[str, float], derived: _Derived
 ) -> list[str]:
-    reviews = category.store.reviews
+    """Up to ``N_EXAMPLES`` distinct example texts among ``candidates`` (sample entries), the ones
+    closest to the keyword profile first (ties by text)."""
     insights = category.insights
     assert insights is not None
     norm = math.sqrt(sum(v * v for v in profile.values()))
-    start = category.review_range[0]
-    ranked: list[tuple[float, str]] = []
-    for position, bag, text in entries:
-        rating = reviews.rating[position]
-        if np.isnan(rating) or (rating < 4 if positive else rating > 2):
-            continue
-        if insights.injection[position - start] or len(text) < MIN_EXAMPLE_CHARS:
-            continue
-        ranked.append((-_profile_score(bag, profile, norm), text))
-    ranked.sort()
+    keywords, texts = insights.keywords, insights.texts
+    ranked = [(-_profile_score(keywords[j], profile, norm), texts[j], j) for j in candidates]
+    ranked.sort(key=lambda item: (item[0], item[1]))  # (score, text) as before; j only carries the entry
     chosen: list[str] = []
     seen: set[str] = set()
-    for _, text in ranked:  # cleaning and de-duplication only as far down the ranking as needed
-        raw = clean_text(text)
-        key = dedup_key(raw)
+    cleaned = derived.cleaned
+    for _, text, j in ranked:  # cleaning and de-duplication only as far down the ranking as needed
+        entry = cleaned.get(j)
+        if entry is None:
+            raw = clean_text(text)
+            entry = cleaned[j] = (raw, dedup_key(raw), example_text(raw))
+        raw, key, example = entry
         if len(raw) < MIN_EXAMPLE_CHARS or key in seen:
             continue
         seen.add(key)
-        chosen.append(example_text(raw))
+        chosen.append(example)
         if len(chosen) == N_EXAMPLES:
             break
     return chosen
@@ -221,22 +270,19 @@ def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None)
     insights = category.insights
     if insights is None:
         return out, {}
-    local = insights.sample - start
-    keep = mask[local]
-    entries = [
-        (int(p), bag, text) for p, bag, text, k in zip(insights.sample, insights.keywords, insights.texts, keep) if k
-    ]
-    uniform_bags = [bag for bag, k in zip(insights.keywords[: insights.uniform], keep[: insights.uniform]) if k]
+    derived = _derived(category)
+    keep = mask[derived.local].tolist()
+    uniform_bags = [bag for bag, k in zip(insights.keywords[: insights.uniform], keep) if k]
     own = document_counts(uniform_bags)
-    full_own = own if review_mask is None else document_counts(insights.keywords[: insights.uniform])
+    full_own = own if review_mask is None else derived.full_own
     distinctive = log_odds(own, store.background, full_own)
     top = sorted(own.items(), key=lambda item: (-item[1], item[0]))
     profile = {word: float(count) for word, count in top[:PROFILE_KEYWORDS]}
     scenario_counts = insights.scenarios[mask].sum(axis=0)
-    ages: Counter[str] = Counter()
-    for index, labels in insights.ages.items():
-        if mask[index]:
-            ages.update(labels)
+    age_counts = np.bincount(derived.age_codes[mask[derived.age_index]], minlength=len(derived.age_names))
+    ages = {name: count for name, count in zip(derived.age_names, age_counts.tolist()) if count}
+    positive = [j for j in derived.positive if keep[j]]
+    negative = [j for j in derived.negative if keep[j]]
     out.update(
         {
             "keywordSampleSize": len(uniform_bags),
@@ -253,8 +299,8 @@ def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None)
             "ageMentions": [
                 {"age": a, "count": c} for a, c in sorted(ages.items(), key=lambda item: (-item[1], item[0]))[:10]
             ],
-            "positiveExamples": _examples(category, entries, profile, positive=True),
-            "negativeExamples": _examples(category, entries, profile, positive=False),
+            "positiveExamples": _examples(category, positive, profile, derived),
+            "negativeExamples": _examples(category, negative, profile, derived),
         }
     )
     return out, {"reviewsFlaggedInjection": int(insights.injection[mask].sum())}

@@ -110,18 +110,22 @@ def rating_metrics(products: ProductArrays, reviews: np.ndarray) -> dict[str, An
     that have reviews and a rating in 1..5. The histogram sums the products'
     ``review_rating_distribution``; the low-rating ratio is (1s + 2s) over the histogram total.
     """
-    rated = (reviews > 0) & ~np.isnan(products.avg_rating) & (products.avg_rating >= 1) & (products.avg_rating <= 5)
+    # (Called once per SFT subsample, so each array operation counts: NaN fails both range
+    # comparisons, which makes a separate isnan test redundant, and ``reviews > 0`` is formed once.)
+    reviewed = reviews > 0
+    rated = reviewed & (products.avg_rating >= 1) & (products.avg_rating <= 5)
     weight = float(reviews[rated].sum())
     weighted = float(np.sum(products.avg_rating[rated] * reviews[rated]) / weight) if weight > 0 else None
     has_dist = ~np.isnan(products.rating_dist).any(axis=1)
     hist = products.rating_dist[has_dist].sum(axis=0) if has_dist.any() else np.zeros(5)
     hist_total = float(hist.sum())
+    stars = hist.tolist()  # the same float64 values as Python floats
     return {
         "avgRatingWeighted": weighted,
-        "ratingHistogram": {str(k + 1): int(hist[k]) for k in range(5)},
-        "lowRatingRatio": float((hist[0] + hist[1]) / hist_total) if hist_total > 0 else 0.0,
-        "productsRatingInvalid": int(((reviews > 0) & ~rated).sum()),
-        "productsWithoutRatingDistribution": int(((reviews > 0) & ~has_dist).sum()),
+        "ratingHistogram": {str(k + 1): int(stars[k]) for k in range(5)},
+        "lowRatingRatio": float((stars[0] + stars[1]) / hist_total) if hist_total > 0 else 0.0,
+        "productsRatingInvalid": int(np.count_nonzero(reviewed & ~rated)),
+        "productsWithoutRatingDistribution": int(np.count_nonzero(reviewed & ~has_dist)),
     }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ DEFAULT_YEARS: tuple[int, ...] = tuple(range(2020, 2026))
 REQUIRED_PRODUCT_COLUMNS = ("id", "category_id", "category")
 REQUIRED_REVIEW_COLUMNS = ("product_id",)
 TEXT_COLUMN = "review_text"
+COUNT_COLUMNS = 5  # per-product counters in ``Store.counts`` before the per-year columns
 
 
 @dataclass
@@ -67,6 +69,10 @@ class Store:
     export: dict[str, int]
     text_column: str | None
     background: Mapping[str, int] = field(default_factory=dict)  # keyword counts of all samples
+    counts: np.ndarray | None = None
+    """(products, 5 + years): matched, rejected, rating_missing, undated, with_text, then
+    year_counts, side by side (the fields above are views of its columns when it is set), so a
+    product subset's counters are one gather and one sum instead of six of each."""
 
 
 @dataclass
@@ -81,6 +87,9 @@ class Insights:
     injection: np.ndarray  # bool per category review
     ages: dict[int, tuple[str, ...]]  # category-local review index -> ages mentioned
     sample_size: int  # the parameter the sample was drawn with
+    derived: Any = field(default=None, init=False, repr=False, compare=False)
+    """Per-category work that every product subset repeats (``harness.facts.insights``), built on
+    first use: the SFT builder asks for a hundred subsets of each category."""
 
 
 @dataclass
@@ -274,17 +283,24 @@ def group_exports(
     n_years = len(years)
     in_range = year_index >= 0
     year_counts = _bincount(pos[in_range] * n_years + year_index[in_range], n_products * n_years)
+    counts = np.empty((n_products, COUNT_COLUMNS + n_years), dtype=np.int64)
+    counts[:, 0] = _bincount(pos, n_products)
+    counts[:, 1] = _bincount(position[matched & out_of_range], n_products)
+    counts[:, 2] = _bincount(pos[np.isnan(review_arrays.rating)], n_products)
+    counts[:, 3] = _bincount(pos[year_index == -2], n_products)
+    counts[:, 4] = _bincount(pos[has_text], n_products)
+    counts[:, COUNT_COLUMNS:] = year_counts.reshape(n_products, n_years)
     store = Store(
         years=years,
         end_date=end,
         products=arrays,
         reviews=review_arrays,
-        matched=_bincount(pos, n_products),
-        rejected=_bincount(position[matched & out_of_range], n_products),
-        rating_missing=_bincount(pos[np.isnan(review_arrays.rating)], n_products),
-        undated=_bincount(pos[year_index == -2], n_products),
-        with_text=_bincount(pos[has_text], n_products),
-        year_counts=year_counts.reshape(n_products, n_years) if n_years else np.zeros((n_products, 0), np.int64),
+        matched=counts[:, 0],
+        rejected=counts[:, 1],
+        rating_missing=counts[:, 2],
+        undated=counts[:, 3],
+        with_text=counts[:, 4],
+        year_counts=counts[:, COUNT_COLUMNS:],
         export={
             "products": len(products),
             "productsWithoutCategory": no_category,
@@ -298,6 +314,7 @@ def group_exports(
             "categoryIdsReused": sum(1 for key, source, _ in categories if key != source and key.endswith("~1")),
         },
         text_column=text_column,
+        counts=counts,
     )
     product_bounds = np.searchsorted(sorted_codes, np.arange(len(categories) + 1))
     review_bounds = np.searchsorted(pos, product_bounds)

@@ -87,10 +87,20 @@ class Labels:
         if isinstance(index, slice):
             lo, hi = self.offsets[index.start], self.offsets[index.stop]
             return Labels(self.codes[lo:hi], self.offsets[index.start : index.stop + 1] - lo, self.names)
-        lengths = np.diff(self.offsets)[index]
-        starts = self.offsets[:-1][index]
-        flat = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
-        return Labels(self.codes[flat], np.concatenate([[0], np.cumsum(lengths)]), self.names)
+        # Lengths from the chosen offsets only: ``np.diff`` over all offsets would cost O(all
+        # products) per call, which the SFT builder pays for every product subsample.
+        index = np.asarray(index)
+        if index.dtype == bool:
+            index = np.flatnonzero(index)
+        elif index.size and index.min() < 0:
+            index = np.where(index < 0, index + (len(self.offsets) - 1), index)
+        starts = self.offsets[index]
+        lengths = self.offsets[index + 1] - starts
+        offsets = np.empty(len(lengths) + 1, dtype=np.int64)
+        offsets[0] = 0
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
+        return Labels(self.codes[flat], offsets, self.names)
 
     def top(self, limit: int) -> list[tuple[str, int]]:
         """Most frequent labels (number of products carrying each), ties by label."""

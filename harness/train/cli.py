@@ -65,17 +65,24 @@ def sft_build(
     references: Annotated[Path | None, typer.Option(help="targets from a references JSONL")] = None,
     exclude_golden: Annotated[Path | None, typer.Option(help="golden ids (default: golden/)")] = None,
     seed: int = 0,
+    workers: Annotated[
+        int | None, typer.Option(help="processes building categories (default: the CPUs available; 1 = in-process)")
+    ] = None,
 ) -> None:
     """Build chat-format SFT data (system, user = facts JSON, assistant = summary JSON)."""
+    from harness.errors import InputError
     from harness.train.config import SFTSettings
-    from harness.train.sft import build_sft_file
+    from harness.train.sft import build_sft_file, default_workers
+
+    if workers is not None and workers < 1:
+        raise InputError("--workers", f"must be at least 1, got {workers}")
 
     settings = SFTSettings(
         products=str(products), reviews=str(reviews), samples_per_category=samples_per_category,
         subsample_ratio=subsample_ratio, max_categories=max_categories, min_products=min_products,
         use_review_text=use_review_text, references=str(references) if references else None, seed=seed,
     )  # fmt: skip
-    stats = build_sft_file(settings, out, _golden(exclude_golden))
+    stats = build_sft_file(settings, out, _golden(exclude_golden), workers=workers or default_workers())
     d = stats.to_dict()
     d.pop("training_category_ids")
     typer.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in d.items()))

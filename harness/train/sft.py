@@ -4,21 +4,32 @@ The legacy builder (log step 22) re-read and re-filtered the whole tables for ev
 the facts engine groups the exports once (``prepare_categories``) and every subsample is built from
 that category's precomputed data with ``facts_for(category_data, product_subset)``. Golden
 categories never enter: they are excluded before any sampling, and the count is reported.
+
+Categories are independent (each has its own seeded RNG), so :func:`write_sft` can build them in
+forked worker processes and still write the file, and count the stats, exactly as one process
+would: 3,000 categories x 100 samples take minutes instead of an hour (``benchmarks/RESULTS.md``).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import multiprocessing as mp
+import os
+import pickle
 import random
+import sys
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from harness.errors import InputError
 from harness.ids import category_key
-from harness.jsonl import read_jsonl, write_jsonl
+from harness.jsonl import read_jsonl
 from harness.train.config import SFTSettings
 from harness.train.tiny_model import END_OF_TURN
 
@@ -81,10 +92,18 @@ def round_floats(obj: Any, digits: int = 4) -> Any:
     tokens where 0.3862 (enough for the "38.6%" a summary states) costs 6."""
     if isinstance(obj, float):
         return round(obj, digits)
+    # Members are tested inline and only containers recurse: most members are leaves, and every
+    # SFT sample's prompt has over a hundred of them.
     if isinstance(obj, dict):
-        return {k: round_floats(v, digits) for k, v in obj.items()}
+        return {
+            k: round(v, digits) if isinstance(v, float) else round_floats(v, digits) if isinstance(v, (dict, list)) else v
+            for k, v in obj.items()
+        }
     if isinstance(obj, list):
-        return [round_floats(v, digits) for v in obj]
+        return [
+            round(v, digits) if isinstance(v, float) else round_floats(v, digits) if isinstance(v, (dict, list)) else v
+            for v in obj
+        ]
     return obj
 
 
@@ -133,6 +152,59 @@ def product_count_of(category_data: Any) -> int:
     return int(count) if count is not None else len(category_data.product_ids)
 
 
+def _eligible(
+    categories: Mapping[str, Any], settings: SFTSettings, golden_ids: Collection[str], stats: SFTStats
+) -> Iterator[tuple[str, Any, int]]:
+    """Categories in report order that may enter (not golden, enough products), counting the others.
+
+    Neither test depends on what earlier categories produced, so the parallel writer can decide
+    the whole list up front; only ``max_categories`` is left to the in-order consumer.
+    """
+    golden = {category_key(g) for g in golden_ids}
+    for cid in sorted(categories, key=_sort_key):
+        stats.categories_seen += 1
+        data = categories[cid]
+        if category_key(cid) in golden:
+            stats.skipped_golden += 1
+            continue
+        n_products = product_count_of(data)
+        if n_products < settings.min_products:
+            stats.skipped_min_products += 1
+            continue
+        yield cid, data, n_products
+
+
+def _category_samples(
+    cid: str, data: Any, n_products: int, settings: SFTSettings, facts_fn: FactsFn, target_fn: TargetFn,
+    stats: SFTStats,
+) -> Iterator[dict[str, Any]]:
+    """The rows of one category; counts samples, duplicate subsets and a missing reference in ``stats``."""
+    rng = random.Random(f"{settings.seed}:{cid}")
+    n_samples = 1 if settings.references else settings.samples_per_category
+    seen: set[tuple[int, ...]] = set()
+    for index in range(n_samples):
+        subset = None if index == 0 else _subset(n_products, settings, rng)
+        key = tuple(subset) if subset is not None else (-1,)
+        if key in seen or (subset is not None and len(subset) == n_products):
+            stats.duplicate_subsamples += 1
+            continue
+        seen.add(key)
+        facts = facts_fn(data, subset)
+        target = target_fn(facts)
+        if target is None:
+            stats.skipped_no_reference += 1
+            break
+        messages = build_messages(facts, settings.system_prompt, settings.use_review_text, target)
+        stats.samples += 1
+        yield {"categoryId": facts.get("categoryId", cid), "sampleIndex": index,
+               "productCount": len(subset) if subset is not None else n_products, "messages": messages}
+
+
+def _use(stats: SFTStats, cid: str) -> None:
+    stats.categories_used += 1
+    stats.training_category_ids.append(category_key(cid))
+
+
 def iter_samples(
     categories: Mapping[str, Any],
     settings: SFTSettings,
@@ -144,48 +216,210 @@ def iter_samples(
     """Yields SFT rows: sample 0 of a category is all its products, the rest random subsets.
 
     A subset keeps ``subsample_ratio`` of the products (at least ``min_products``), drawn with an
-    RNG seeded by (seed, category), so the file is reproducible and categories are independent.
+    RNG seeded by (seed, category), so the file is reproducible and categories are independent
+    (which is what lets :func:`write_sft` hand categories to several processes).
     """
-    golden = {category_key(g) for g in golden_ids}
     used = 0
-    for cid in sorted(categories, key=_sort_key):
-        stats.categories_seen += 1
-        data = categories[cid]
-        if category_key(cid) in golden:
-            stats.skipped_golden += 1
-            continue
-        n_products = product_count_of(data)
-        if n_products < settings.min_products:
-            stats.skipped_min_products += 1
-            continue
+    for cid, data, n_products in _eligible(categories, settings, golden_ids, stats):
         if used >= settings.max_categories:
             stats.skipped_max_categories += 1
             continue
-        rng = random.Random(f"{settings.seed}:{cid}")
-        n_samples = 1 if settings.references else settings.samples_per_category
-        seen: set[tuple[int, ...]] = set()
         produced = 0
-        for index in range(n_samples):
-            subset = None if index == 0 else _subset(n_products, settings, rng)
-            key = tuple(subset) if subset is not None else (-1,)
-            if key in seen or (subset is not None and len(subset) == n_products):
-                stats.duplicate_subsamples += 1
-                continue
-            seen.add(key)
-            facts = facts_fn(data, subset)
-            target = target_fn(facts)
-            if target is None:
-                stats.skipped_no_reference += 1
-                break
-            messages = build_messages(facts, settings.system_prompt, settings.use_review_text, target)
+        for row in _category_samples(cid, data, n_products, settings, facts_fn, target_fn, stats):
             produced += 1
-            stats.samples += 1
-            yield {"categoryId": facts.get("categoryId", cid), "sampleIndex": index,
-                   "productCount": len(subset) if subset is not None else n_products, "messages": messages}
+            yield row
         if produced:
             used += 1
-            stats.categories_used += 1
-            stats.training_category_ids.append(category_key(cid))
+            _use(stats, cid)
+
+
+def sft_line(row: Mapping[str, Any]) -> str:
+    """One row as its JSONL line (the same encoding as :func:`harness.jsonl.write_jsonl`)."""
+    return json.dumps(row, ensure_ascii=False) + "\n"
+
+
+def default_workers() -> int:
+    """CPUs this process may run on (the affinity mask where the OS has one, else ``os.cpu_count``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Worker processes need the fork start method (Linux): they inherit the prepared categories
+    copy-on-write instead of receiving hundreds of MB of arrays each by pickle."""
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+
+
+def write_sft(
+    categories: Mapping[str, Any],
+    settings: SFTSettings,
+    golden_ids: Collection[str],
+    facts_fn: FactsFn,
+    target_fn: TargetFn,
+    handle: TextIO,
+    *,
+    workers: int = 1,
+    progress: bool = False,
+) -> SFTStats:
+    """Writes the SFT rows of prepared categories to ``handle``; returns the counts.
+
+    With ``workers`` > 1 (and fork available), categories are built in that many forked
+    processes and written in order, so the file and the counts are byte for byte those of
+    ``workers=1`` (the in-process path, :func:`iter_samples`).
+    """
+    stats = SFTStats()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="sft samples", unit="ex", mininterval=2.0)
+    try:
+        if workers <= 1 or not can_fork():
+            for row in iter_samples(categories, settings, golden_ids, facts_fn, target_fn, stats):
+                handle.write(sft_line(row))
+                if bar is not None:
+                    bar.update(1)
+        else:
+            _write_parallel(categories, settings, golden_ids, facts_fn, target_fn, handle, stats, workers, bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    return stats
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    """What the forked workers read: set in the parent just before the pool forks, never pickled."""
+
+    tasks: list[list[tuple[str, Any, int]]]
+    settings: SFTSettings
+    facts_fn: FactsFn
+    target_fn: TargetFn
+
+
+_JOB: _Job | None = None
+SAMPLES_PER_TASK = 200
+"""About this many samples per task: a few tenths of a second of work, so the per-task overhead
+(a queue round trip, pickling the lines back) stays small and categories of very different sizes
+still spread evenly over the workers."""
+
+
+@dataclass
+class _CategoryResult:
+    lines: list[str]
+    samples: int
+    duplicates: int
+    no_reference: int
+
+
+@dataclass
+class _WorkerError:
+    """An exception raised in a worker, carried back without calling its ``__init__`` (exceptions
+    such as :class:`InputError` take arguments their pickled ``args`` do not hold)."""
+
+    cls: type[BaseException]
+    args: tuple[Any, ...]
+    state: dict[str, Any]
+
+    @classmethod
+    def of(cls, exc: BaseException) -> _WorkerError:
+        carried = cls(type(exc), exc.args, dict(vars(exc)))
+        try:
+            pickle.dumps(carried)
+        except Exception:  # noqa: BLE001 - anything unpicklable becomes a plain message
+            carried = cls(RuntimeError, (f"{type(exc).__name__}: {exc}",), {})
+        return carried
+
+    def rebuild(self) -> BaseException:
+        exc = self.cls.__new__(self.cls)
+        exc.args = self.args
+        exc.__dict__.update(self.state)
+        return exc
+
+
+def _run_task(task: int) -> list[_CategoryResult] | _WorkerError:
+    job = _JOB
+    assert job is not None, "SFT worker started without a job (fork start method required)"
+    out = []
+    try:
+        for cid, data, n_products in job.tasks[task]:
+            tally = SFTStats()
+            rows = _category_samples(cid, data, n_products, job.settings, job.facts_fn, job.target_fn, tally)
+            lines = [sft_line(row) for row in rows]
+            out.append(_CategoryResult(lines, tally.samples, tally.duplicate_subsamples, tally.skipped_no_reference))
+    except Exception as exc:  # noqa: BLE001 - re-raised in the parent, at this category's turn
+        return _WorkerError.of(exc)
+    return out
+
+
+def _write_parallel(
+    categories: Mapping[str, Any],
+    settings: SFTSettings,
+    golden_ids: Collection[str],
+    facts_fn: FactsFn,
+    target_fn: TargetFn,
+    handle: TextIO,
+    stats: SFTStats,
+    workers: int,
+    bar: Any,
+) -> None:
+    """Categories in tasks over forked workers; results are consumed in task order.
+
+    Golden and min-products skips are decided up front (:func:`_eligible`). ``max_categories``
+    counts categories that produced a sample, which only a category's result tells (with
+    references, a category without one produces nothing), so it is applied here in order, exactly
+    as :func:`iter_samples` does; tasks are submitted a few at a time ahead of the consumer, so
+    little work is wasted once the limit is reached.
+    """
+    global _JOB
+    eligible = list(_eligible(categories, settings, golden_ids, stats))
+    per_category = 1 if settings.references else settings.samples_per_category
+    # At most SAMPLES_PER_TASK samples a task, and at least a few tasks per worker on small jobs.
+    size = max(1, min(SAMPLES_PER_TASK // per_category, -(-len(eligible) // (4 * workers))))
+    tasks = [eligible[i : i + size] for i in range(0, len(eligible), size)]
+    window = 4 * workers
+    used = 0
+    _JOB = _Job(tasks, settings, facts_fn, target_fn)
+    gc.freeze()  # the collector would otherwise touch (and so copy) every inherited object's page
+    # A pool executor rather than multiprocessing.Pool: a worker that dies (out of memory, killed)
+    # raises BrokenProcessPool here instead of leaving the parent waiting forever.
+    executor = ProcessPoolExecutor(min(workers, max(1, len(tasks))), mp_context=mp.get_context("fork"))
+    try:
+        pending: deque[Future[list[_CategoryResult] | _WorkerError]] = deque()
+        submitted = 0
+        for task in tasks:
+            if used >= settings.max_categories:
+                stats.skipped_max_categories += len(task)
+                continue
+            while submitted < len(tasks) and len(pending) < window:
+                pending.append(executor.submit(_run_task, submitted))
+                submitted += 1
+            results = pending.popleft().result()
+            if isinstance(results, _WorkerError):
+                raise results.rebuild()
+            for (cid, _, _), result in zip(task, results, strict=True):
+                if used >= settings.max_categories:
+                    stats.skipped_max_categories += 1
+                    continue
+                handle.writelines(result.lines)
+                stats.samples += result.samples
+                stats.duplicate_subsamples += result.duplicates
+                stats.skipped_no_reference += result.no_reference
+                if result.samples:
+                    used += 1
+                    _use(stats, cid)
+                if bar is not None:
+                    bar.update(result.samples)
+    finally:
+        # Tasks still queued once max_categories is reached (or after an error) are not needed.
+        executor.shutdown(wait=True, cancel_futures=True)
+        _JOB = None
+        gc.unfreeze()
 
 
 def _subset(n_products: int, settings: SFTSettings, rng: random.Random) -> list[int]:
@@ -208,32 +442,43 @@ def reference_targets(path: str | Path) -> TargetFn:
 
 
 def build_sft_file(
-    settings: SFTSettings, out: str | Path, golden_ids: Collection[str], progress: bool = True
+    settings: SFTSettings, out: str | Path, golden_ids: Collection[str], progress: bool = True, workers: int = 1
 ) -> SFTStats:
     """Loads the exports, groups them once, writes the SFT JSONL; returns the counts.
 
     Targets come from the template writer unless ``settings.references`` names a references file.
+    ``workers`` > 1 builds categories in that many forked processes (same file, same counts);
+    the default stays in-process because callers such as the ``hf`` variant run inside a process
+    that already holds threads (MLflow, torch), where forking is best avoided.
     """
     from harness.data.load import load_exports
-    from harness.facts import facts_for, prepare_categories
+    from harness.facts import prepare_categories
 
     exports = load_exports(settings.products, settings.reviews)
     categories = prepare_categories(exports.products, exports.reviews, insights=settings.use_review_text,
                                     progress=progress)  # fmt: skip
+    del exports  # the frames are not needed once grouped (and forked workers need not inherit them)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        return write_sft(categories, settings, golden_ids, subset_facts, target_for(settings), handle,
+                         workers=workers, progress=progress)  # fmt: skip
+
+
+def subset_facts(category_data: Any, product_subset: list[int] | None) -> dict[str, Any]:
+    """``facts_for`` of a product subset (the :data:`FactsFn` the builder uses)."""
+    from harness.facts import facts_for
+
+    return facts_for(category_data, product_subset=product_subset)
+
+
+def target_for(settings: SFTSettings) -> TargetFn:
+    """The references file's summaries when ``settings.references`` is set, else the template writer."""
     if settings.references:
-        target_fn = reference_targets(settings.references)
-    else:
-        from harness.writers.template import write_summary
+        return reference_targets(settings.references)
+    from harness.writers.template import write_summary
 
-        target_fn = write_summary
-    stats = SFTStats()
-    rows = iter_samples(categories, settings, golden_ids, lambda d, s: facts_for(d, product_subset=s), target_fn, stats)
-    if progress:
-        from tqdm import tqdm
-
-        rows = tqdm(rows, desc="sft samples", unit="ex", mininterval=2.0)
-    write_jsonl(out, rows)
-    return stats
+    return write_summary
 
 
 def file_sha256(path: str | Path) -> str:

@@ -84,6 +84,9 @@ class FactsView:
 
 def _number(obj: dict[str, Any], key: str, path: str, *, required: bool = False) -> float | None:
     value = obj.get(key)
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return float(value)  # the common case, answered before the general checks below
     if value is None:
         if required:
             raise FactsShapeError(f"{path}.{key}", "is missing")
@@ -123,13 +126,21 @@ def _rows(obj: dict[str, Any], key: str, path: str) -> list[dict[str, Any]]:
     return value
 
 
+def _plain_number(value: Any) -> bool:
+    """An int (not bool) or finite float: what :func:`_number` accepts without complaint."""
+    kind = type(value)
+    return kind is int or (kind is float and math.isfinite(value))
+
+
 def _counted(obj: dict[str, Any], key: str, path: str, label_key: str, value_key: str) -> tuple[Counted, ...]:
     out = []
     for i, row in enumerate(_rows(obj, key, path)):
         label = row.get(label_key)
         if not isinstance(label, str) or not label.strip():
             continue  # an empty label carries nothing to write about
-        value = _number(row, value_key, f"{path}.{key}[{i}]", required=True)
+        value = row.get(value_key)
+        if not _plain_number(value):  # the error path names the row; the usual one skips building that name
+            value = _number(row, value_key, f"{path}.{key}[{i}]", required=True)
         out.append(Counted(label.strip(), float(value)))  # type: ignore[arg-type]
     return tuple(out)
 
@@ -137,8 +148,12 @@ def _counted(obj: dict[str, Any], key: str, path: str, label_key: str, value_key
 def _brands(metrics: dict[str, Any]) -> tuple[Brand, ...]:
     out = []
     for i, row in enumerate(_rows(metrics, "topBrands", "metrics")):
+        name, count, share = row.get("name"), row.get("reviewCount"), row.get("share")
+        if (isinstance(name, str) and name.strip() and _plain_number(count) and _plain_number(share)
+                and -1.0 <= share <= 1.0):
+            out.append(Brand(name.strip(), round(float(count)) or 0, float(share)))
+            continue  # the usual row; anything else takes the checks below, which name the problem
         where = f"metrics.topBrands[{i}]"
-        name = row.get("name")
         if not isinstance(name, str) or not name.strip():
             raise FactsShapeError(f"{where}.name", "expected a non-empty brand name")
         count = _int(row, "reviewCount", where, required=True)

@@ -30,11 +30,19 @@ Currency is never printed: prices and revenue estimates stay out of the text.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 
 def _round(value: float, places: int) -> Decimal:
+    return _round_text(repr(float(value)), places)
+
+
+@lru_cache(maxsize=1 << 16)
+def _round_text(text: str, places: int) -> Decimal:
+    """Half-up rounding of a float's repr; cached because counts and years repeat across the many
+    summaries of one category (keyed by the repr, so 0.0 and -0.0 stay apart)."""
     quantum = Decimal(1).scaleb(-places)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    return Decimal(text).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def integer(value: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _RIEUL = 8  # index of ㄹ among the final consonants
@@ -33,6 +34,14 @@ _PAIRS = {
 }
 
 
+# The writers call the string helpers below tens of times per summary on a small vocabulary
+# (category names, brands, keywords, formatted numbers); the SFT builder writes 100 summaries per
+# category, so the pure per-string results are cached. Bounded, so a long run cannot grow them
+# without limit.
+_CACHE = 1 << 16
+
+
+@lru_cache(maxsize=_CACHE)
 def _final(word: str) -> tuple[bool, bool]:
     """(has a final consonant, that final is ㄹ) for the last pronounced character of ``word``."""
     text = word.rstrip(" '\"’”]』」>")
@@ -75,14 +84,24 @@ def josa(word: str, pair: str) -> str:
     return word + (consonant if with_final else vowel)
 
 
+_SENTENCE_PUNCT_SPACE = re.compile(r"([.!?。])\s+")
+
+
 def clean_label(text: str, limit: int = 30) -> str:
     """A name or keyword safe inside a sentence: one line, no sentence-ending punctuation + space.
 
     The contract splits sentences at ``.``/``!``/``?`` followed by whitespace, so "Dr. Brown's"
     becomes "Dr.Brown's"; quotes are removed because labels are quoted by :func:`quoted`.
     """
-    text = " ".join(str(text).split())
-    text = re.sub(r"([.!?。])\s+", r"\1", text)
+    if type(text) is str:
+        return _clean_str(text, limit)
+    return _clean_str(str(text), limit)
+
+
+@lru_cache(maxsize=_CACHE)
+def _clean_str(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    text = _SENTENCE_PUNCT_SPACE.sub(r"\1", text)
     text = text.replace("'", "").replace('"', "").strip(" .!?")
     return text[:limit].rstrip() if len(text) > limit else text
 
@@ -157,19 +176,34 @@ def informative(labels: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for label in labels:
-        text = clean_label(label)
-        if not text or text in seen or all(word in GENERIC_WORDS for word in text.split()):
-            continue  # "아이가 좋아해요" is all filler; "품질 좋아요" keeps its 품질
+        text = _informative_text(label) if type(label) is str else _informative_text(str(label))
+        if not text or text in seen:
+            continue
         seen.add(text)
         out.append(text)
     return out
 
 
+@lru_cache(maxsize=_CACHE)
+def _informative_text(label: str) -> str:
+    """The cleaned label, or "" when it carries nothing (blank or all generic words)."""
+    text = clean_label(label)
+    if not text or all(word in GENERIC_WORDS for word in text.split()):
+        return ""  # "아이가 좋아해요" is all filler; "품질 좋아요" keeps its 품질
+    return text
+
+
+@lru_cache(maxsize=_CACHE)
+def _theme_hits(label: str) -> tuple[int, ...]:
+    """Indices into ``THEMES`` of the themes one label points to, in ``THEMES`` order."""
+    return tuple(i for i, theme in enumerate(THEMES) if any(stem in label for stem in theme.stems))
+
+
 def themes_of(labels: Iterable[str]) -> list[Theme]:
     """The themes the labels point to, in the order of the first label that hits each."""
-    found: list[Theme] = []
+    found: list[int] = []
     for label in labels:
-        for theme in THEMES:
-            if theme not in found and any(stem in label for stem in theme.stems):
-                found.append(theme)
-    return found
+        for index in _theme_hits(label):
+            if index not in found:
+                found.append(index)
+    return [THEMES[i] for i in found]
