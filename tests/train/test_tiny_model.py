@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 from harness.train.tiny_model import SIZES, TinySpec, build_tiny_model, chat_template
@@ -47,3 +49,30 @@ def test_sizes__small_matches_design_hint() -> None:
     small, large = SIZES["small"], SIZES["large"]
     assert (small.layers, small.hidden, small.vocab) == (4, 256, 2000)
     assert large.layers > small.layers and large.hidden > small.hidden
+
+
+def test_corpus__pretraining_reads_summaries_and_chat_pairs_tokenizer_reads_all() -> None:
+    from helpers import small_facts, summary
+
+    from harness.train.corpus import corpus_texts
+
+    facts = small_facts(3)
+    corpus = corpus_texts(facts, [summary(f) for f in facts], ["배송이 빨라요 아이가 좋아해요"], chat_pairs=True)
+    assert len(corpus.pretrain_texts) == 6  # 3 summaries + 3 chat-rendered pairs
+    assert all(t.startswith(('{"marketOverviewSummary"', "<|im_start|>")) for t in corpus.pretrain_texts)
+    assert set(corpus.pretrain_texts) < set(corpus.texts)
+    assert "배송이 빨라요 아이가 좋아해요" in corpus.texts and corpus.facts == 3
+
+
+def test_build_tiny_model__pretrains_on_pretrain_texts_and_records_recipe(tmp_path: Path) -> None:
+    from harness.train.tiny_model import is_current_build
+
+    texts = ['{"a": "리뷰 수 기반 대리 지표"}'] * 10 + ["전혀 다른 리뷰 문장입니다"] * 10
+    spec = TinySpec(layers=1, hidden=32, intermediate=64, heads=2, kv_heads=1, vocab=300, pretrain_steps=3,
+                    seq_len=16, batch=2, lr=1e-2)  # fmt: skip
+    build_tiny_model(texts, tmp_path / "m", "small", spec, pretrain_texts=texts[:10])
+    meta = json.loads((tmp_path / "m" / "tiny_model.json").read_text("utf-8"))
+    assert (meta["corpus_texts"], meta["pretrain_texts"]) == (20, 10)
+    assert is_current_build(meta, spec)
+    assert not is_current_build(meta, replace(spec, pretrain_steps=4))  # another spec: rebuild
+    assert not is_current_build({**meta, "recipe": 1}, spec)  # built the old way: rebuild
