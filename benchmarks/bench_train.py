@@ -55,8 +55,7 @@ def main() -> None:
     texts = [m["content"] for r in rows for m in r["messages"] if m["role"] in ("user", "assistant")]
     base = args.work / f"base-{args.size}"
     w0, c0 = time.perf_counter(), cpu_s()
-    overrides = {"pretrain_steps": args.pretrain_steps} if args.pretrain_steps is not None else {}
-    built = build_tiny_model(texts, base, args.size, spec_for(args.size, **overrides))
+    built = build_tiny_model(texts, base, args.size, spec_for(args.size, pretrain_steps=args.pretrain_steps))
     result["build"] = {"wall_s": round(time.perf_counter() - w0, 1), "cpu_s": round(cpu_s() - c0, 1),
                        "parameters": built.parameters, "pretrain_loss": [round(built.pretrain_losses[0], 3),
                                                                           round(built.pretrain_losses[-1], 3)]}

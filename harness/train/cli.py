@@ -35,16 +35,13 @@ def tiny_model(
 ) -> None:
     """Build a tiny Qwen2-architecture CPU stand-in (tokenizer trained on the project's corpus)."""
     from harness.errors import InputError
-    from harness.train.corpus import corpus_from_exports
-    from harness.train.tiny_model import SIZES, build_tiny_model, spec_for
+    from harness.train.corpus import build_stand_in
+    from harness.train.tiny_model import SIZES, spec_for
 
     if size not in SIZES:
         raise InputError("--size", f"unknown size {size!r} (known: {', '.join(SIZES)})")
-    golden = sorted(_golden(exclude_golden))
-    corpus = corpus_from_exports(str(products), str(reviews), golden)
-    overrides = {"pretrain_steps": pretrain_steps} if pretrain_steps is not None else {}
-    built = build_tiny_model(corpus.texts, out, size, spec_for(size, **overrides), {"excluded_category_ids": golden},
-                             pretrain_texts=corpus.pretrain_texts)  # fmt: skip
+    spec = spec_for(size, pretrain_steps=pretrain_steps)
+    built, corpus = build_stand_in(str(products), str(reviews), _golden(exclude_golden), out, size, spec)
     losses = built.pretrain_losses
     typer.echo(
         f"{out}: {built.parameters:,} parameters, corpus {corpus.facts} facts + {corpus.summaries} summaries + "

@@ -11,6 +11,7 @@ import json
 import random
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
@@ -18,7 +19,7 @@ from jinja2 import Template
 from harness.ids import category_key
 from harness.train.config import SYSTEM_PROMPT
 from harness.train.sft import build_messages, prompt_facts
-from harness.train.tiny_model import chat_template
+from harness.train.tiny_model import TinyBuild, TinySpec, build_tiny_model, chat_template
 
 
 @dataclass(frozen=True)
@@ -111,3 +112,17 @@ def corpus_from_exports(
     revs = exports.reviews
     texts = revs.loc[revs["product_id"].astype(str).isin(keep_products), "review_text"].dropna().tolist()
     return corpus_texts(facts_list, summaries, texts, chat_pairs=True)
+
+
+def build_stand_in(
+    products: str, reviews: str, golden: Collection[str], out: str | Path, size: str, spec: TinySpec
+) -> tuple[TinyBuild, Corpus]:
+    """Builds a stand-in base from the exports: the one path ``harness tiny-model`` and the ``hf``
+    variant share, so both train the tokenizer on the whole corpus, pretrain on its pairs and
+    summaries, and record the golden ids kept out (the variant reuses a base only when they cover
+    its golden set)."""
+    excluded = sorted({category_key(g) for g in golden})
+    corpus = corpus_from_exports(products, reviews, excluded)
+    built = build_tiny_model(corpus.texts, out, size, spec, {"excluded_category_ids": excluded},
+                             pretrain_texts=corpus.pretrain_texts)  # fmt: skip
+    return built, corpus

@@ -249,5 +249,8 @@ def is_current_build(meta: dict[str, Any], spec: TinySpec) -> bool:
 
 
 def spec_for(size: str, **overrides: Any) -> TinySpec:
-    """The spec of ``size`` with a few fields replaced (e.g. ``pretrain_steps`` from a preset)."""
-    return replace(SIZES[size], **overrides)
+    """The spec of ``size`` with a few fields replaced (e.g. ``pretrain_steps`` from a preset).
+
+    A ``None`` override keeps the size's value, so callers pass optional CLI or preset keys as is.
+    """
+    return replace(SIZES[size], **{k: v for k, v in overrides.items() if v is not None})

@@ -113,22 +113,19 @@ class HFVariant(Variant):
         cfg = self.config
         if cfg.tiny_model is None:
             return resolve_base_model(cfg.base_model, cfg.model_dir, cfg.model_dir_env)
-        from harness.train.tiny_model import build_tiny_model, is_current_build, spec_for
+        from harness.train.tiny_model import is_current_build, spec_for
 
         path = Path(cfg.base_model)
-        overrides = {"pretrain_steps": cfg.tiny_pretrain_steps} if cfg.tiny_pretrain_steps is not None else {}
-        spec = spec_for(cfg.tiny_model, **overrides)
+        spec = spec_for(cfg.tiny_model, pretrain_steps=cfg.tiny_pretrain_steps)
         meta_file = path / "tiny_model.json"
         if meta_file.is_file():
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
             if set(golden) <= set(meta.get("excluded_category_ids", [])) and is_current_build(meta, spec):
                 return path
-        from harness.train.corpus import corpus_from_exports
+        from harness.train.corpus import build_stand_in
 
         sft = (cfg.train.sft if cfg.train else None) or TrainSection().sft
-        corpus = corpus_from_exports(sft.products, sft.reviews, golden)
-        build_tiny_model(corpus.texts, path, cfg.tiny_model, spec, extra_meta={"excluded_category_ids": golden},
-                         pretrain_texts=corpus.pretrain_texts)  # fmt: skip
+        build_stand_in(sft.products, sft.reviews, golden, path, cfg.tiny_model, spec)
         return path
 
     def _train(self, ctx: RunContext, base_path: Path, golden: list[str]) -> Path:
