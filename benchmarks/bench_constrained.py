@@ -165,13 +165,10 @@ def main() -> None:
     facts = read_jsonl(args.facts)[: args.limit]
     result = run(args.base, args.adapter, facts, args.batch_size, args.max_new_tokens, args.max_chars,
                  args.repeats)
-    text = json.dumps(result, indent=2, ensure_ascii=False)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    if args.write_results:
-        from results_md import replace_section
+    from results_md import emit_json, replace_section
 
+    emit_json(result, args.json)
+    if args.write_results:
         replace_section(markdown(result, "python " + " ".join(["benchmarks/bench_constrained.py", *sys.argv[1:]])),
                         START, END)  # fmt: skip
 

@@ -22,7 +22,6 @@ measures the other jobs, so the ratio is given for both.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import sys
@@ -32,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from legacy_facts import legacy_category_facts
+from results_md import emit_json
 
 from harness.data.load import load_exports
 from harness.facts import compute_facts, facts_for
@@ -128,9 +128,7 @@ def main() -> None:
         print(f"facts with insights: {len(full):,} categories in {full_s:.1f} s "
               f"(keyword sample {args.keyword_sample})", flush=True)
     figures["loadavg_end"] = os.getloadavg()[0]
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    emit_json(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,11 @@ the same text; with fp32 on CPU it does, bf16 on GPU may differ in rare ties).
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 from pathlib import Path
+
+from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def run(base: Path, adapter: Path | None, facts: list[dict], batch_size: int, max_new_tokens: int) -> dict:
@@ -57,10 +58,7 @@ def main() -> None:
 
     facts = read_jsonl(args.facts)[: args.limit]
     result = run(args.base, args.adapter, facts, args.batch_size, args.max_new_tokens)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
+    emit_json(result, args.json)
 
 
 if __name__ == "__main__":

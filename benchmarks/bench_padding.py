@@ -10,10 +10,11 @@ the same SFT file and tokenizer, with batches drawn in the same seeded random or
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 from pathlib import Path
+
+from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 def lengths_of(sft: Path, base: Path) -> list[int]:
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     result = padding_shares(lengths_of(args.sft, args.base), args.batch_size, args.max_length, args.seed)
-    print(json.dumps(result, indent=2))
+    emit_json(result)
 
 
 if __name__ == "__main__":

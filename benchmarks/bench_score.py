@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import figure_table, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from harness.evaluate import score_predictions
 from harness.evaluate.rouge import warm_up
@@ -89,11 +89,8 @@ def section(command: str, figures: dict[str, float], cpu: int) -> str:
         (f"Machine: {platform.machine()}, Python {platform.python_version()}, shared 2-core VM (other jobs "
          f"running), one process pinned to CPU {cpu}; measured {when}."),
         "",
-        "| figure | value |",
-        "|---|---|",
     ]
-    for key, value in figures.items():
-        lines.append(f"| {key} | {value:,.0f} |" if key in ("categories", "summaries") else f"| {key} | {value:,.2f} |")
+    lines += figure_table(figures, counts=("categories", "summaries"))
     lines += [
         "",
         "Target (issue 5): >= 200 summaries/s on one core, analyser load excluded. `per_s` is wall clock on a",

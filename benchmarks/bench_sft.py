@@ -14,12 +14,13 @@ the machine may be shared.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import time
 from pathlib import Path
 from typing import Any
+
+from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 
 class ByteCounter:
@@ -95,10 +96,7 @@ def main() -> None:
         "jsonl_mb": round(written / 1e6, 1),
         "load_average_start_end": [round(load_start, 2), round(os.getloadavg()[0], 2)],
     }  # fmt: skip
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
+    emit_json(result, args.json)
 
 
 if __name__ == "__main__":

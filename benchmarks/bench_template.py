@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import figure_table, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 
 from harness.writers.report import template_report
 from harness.writers.template import write_summary
@@ -61,11 +61,8 @@ def section(command: str, figures: dict[str, float]) -> str:
         (f"Machine: {platform.machine()}, Python {platform.python_version()}, shared 2-core VM (other jobs "
          f"running, 1-min load average {os.getloadavg()[0]:.1f} at the end), one process; measured {when}."),
         "",
-        "| figure | value |",
-        "|---|---|",
     ]
-    for key, value in figures.items():
-        lines.append(f"| {key} | {value:,.0f} |" if key in ("categories", "calls") else f"| {key} | {value:,.2f} |")
+    lines += figure_table(figures, counts=("categories", "calls"))
     lines += ["", "No target in the issue; the SFT builder calls the writer once per training example.", END]
     return "\n".join(lines)
 

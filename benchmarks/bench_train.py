@@ -17,6 +17,8 @@ import os
 import time
 from pathlib import Path
 
+from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -91,10 +93,7 @@ def main() -> None:
                           "summaries": len(outs), "stopped": sum(g.stopped for g in outs), "json_valid": valid,
                           **{k: round(v, 3) for k, v in gen.stats.metrics().items()},
                           "sample": outs[0].output[:300] if outs else ""}
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
+    emit_json(result, args.json)
 
 
 if __name__ == "__main__":
