@@ -67,14 +67,22 @@ def _interrupt_after(writer: types.ModuleType, n: int, exc: BaseException) -> li
     return calls
 
 
+def _interrupted_template_run(
+    fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path, after: int, exc: BaseException
+) -> Path:
+    """A template experiment whose run stops with ``exc`` after ``after`` categories; its file."""
+    path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"})
+    _interrupt_after(fake_stages, after, exc)
+    with pytest.raises(type(exc)):
+        run_experiment(path, per_row="none")
+    return path
+
+
 def test_run__interrupt_is_killed_keeps_rows_and_resumes(
     mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
 ) -> None:
-    path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"})
     real = fake_stages.write_summary
-    _interrupt_after(fake_stages, 2, KeyboardInterrupt())
-    with pytest.raises(KeyboardInterrupt):
-        run_experiment(path, per_row="none")
+    path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
     client = MlflowClient(mlflow_store)
     [killed] = client.search_runs([client.get_experiment_by_name("t").experiment_id])
     assert killed.info.status == "KILLED"
@@ -98,11 +106,8 @@ def test_run__interrupt_is_killed_keeps_rows_and_resumes(
 def test_run__exception_is_failed_and_fresh_starts_over(
     mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
 ) -> None:
-    path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"})
     real = fake_stages.write_summary
-    _interrupt_after(fake_stages, 1, RuntimeError("boom"))
-    with pytest.raises(RuntimeError):
-        run_experiment(path, per_row="none")
+    path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 1, RuntimeError("boom"))
     fake_stages.write_summary = real
     calls = _interrupt_after(fake_stages, 99, RuntimeError())
     result = run_experiment(path, mode="fresh", per_row="none")
@@ -115,10 +120,7 @@ def test_run__exception_is_failed_and_fresh_starts_over(
 def test_run__resume_after_torn_line_drops_it(
     mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
 ) -> None:
-    path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"})
-    _interrupt_after(fake_stages, 1, KeyboardInterrupt())
-    with pytest.raises(KeyboardInterrupt):
-        run_experiment(path, per_row="none")
+    path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 1, KeyboardInterrupt())
     preds = next(Path(mlflow_store.removeprefix("sqlite:///")).parent.glob("work/t/tmpl/predictions.jsonl"))
     with preds.open("a", encoding="utf-8") as handle:
         handle.write('{"categoryId": 38, "output": "{\\"market')  # a write cut off by SIGKILL
@@ -132,10 +134,7 @@ def test_run__resume_after_torn_line_drops_it(
 def test_run__resume_refuses_changed_config(
     mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
 ) -> None:
-    path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"})
-    _interrupt_after(fake_stages, 1, KeyboardInterrupt())
-    with pytest.raises(KeyboardInterrupt):
-        run_experiment(path, per_row="none")
+    path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 1, KeyboardInterrupt())
     write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"}, description="changed")
     with pytest.raises(InputError, match="config changed"):
         run_experiment(path, mode="resume", per_row="none")
