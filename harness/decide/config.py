@@ -11,10 +11,10 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from harness.errors import InputError
+from harness.yamlfile import read_yaml
 
 DEFAULT_RULES = Path("experiments/decision_rules.yaml")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -101,14 +101,7 @@ def load_rules(path: str | Path = DEFAULT_RULES) -> DecisionRules:
     path = Path(path)
     if not path.is_absolute() and not path.exists() and (REPO_ROOT / path).exists():
         path = REPO_ROOT / path  # the shipped rules file, when compare runs outside the repository root
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        raise InputError(path, f"malformed YAML ({getattr(exc, 'problem', None) or exc})", where) from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(path, "expected a mapping of rule sections")
     try:

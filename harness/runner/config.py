@@ -13,13 +13,13 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, SerializeAsAny, ValidationError, field_validator
 
 from harness.errors import InputError
 from harness.registry import UnknownNameError
 from harness.runner.variants import VARIANTS, VariantConfig
 from harness.runner.variants.loading import load_variants
+from harness.yamlfile import read_yaml
 
 Role = Literal["template", "small", "large"]
 EXTENDS_KEY = "extends"
@@ -79,17 +79,8 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        raise InputError(path, f"malformed YAML ({getattr(exc, 'problem', None) or exc})", where) from None
+def _read_mapping(path: Path) -> dict[str, Any]:
+    data = read_yaml(path)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -100,7 +91,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Reads a YAML file and resolves its ``extends:`` chain (paths relative to the file)."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = _read_mapping(path)
     parent = data.pop(EXTENDS_KEY, None)
     if parent is None:
         return data

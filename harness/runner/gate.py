@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.errors import InputError
@@ -29,6 +28,7 @@ from harness.runner.config import ExperimentConfig, load_experiment
 from harness.runner.golden import FACTS_FILE, INPUTS_DIR, GoldenSet, load_golden, resolve_folder
 from harness.runner.scoring import order_like_golden, score
 from harness.runner.variants import VARIANTS, Prediction
+from harness.yamlfile import read_yaml
 
 BASELINE_FILE = "baseline.yaml"
 MAX_DIFF_LINES = 12
@@ -84,12 +84,7 @@ class GateResult:
 
 
 def load_baseline(path: Path) -> Baseline:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"malformed YAML ({exc})") from None
+    raw = read_yaml(path)
     try:
         return Baseline.model_validate(raw)
     except ValidationError as exc:

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from harness.errors import InputError
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
+from harness.yamlfile import read_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FACTS_FILE = "facts.jsonl"
@@ -66,10 +65,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST_FILE
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"malformed YAML ({exc})") from None
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise InputError(path, "expected a mapping with 'version'")
     return data

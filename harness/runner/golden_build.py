@@ -13,11 +13,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from harness.errors import InputError
 from harness.ids import category_key
 from harness.runner.golden import FACTS_FILE, INPUTS_DIR, resolve_folder
+from harness.yamlfile import read_yaml
 
 CATEGORIES_FILE = "categories.yaml"
 PRODUCTS = "products_all.csv"
@@ -36,12 +35,7 @@ class BuildResult:
 def read_category_ids(golden_dir: Path) -> list[str]:
     """Category ids from ``categories.yaml`` (a list of ``{categoryId, why}``), in file order."""
     path = golden_dir / CATEGORIES_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"malformed YAML ({exc})") from None
+    data = read_yaml(path)
     if not isinstance(data, list) or not data:
         raise InputError(path, "expected a non-empty list of {categoryId, why}")
     ids = []
