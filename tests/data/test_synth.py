@@ -137,17 +137,10 @@ def test_synth__bad_scale_is_input_error(tmp_path):
 
 
 @pytest.mark.slow
-def test_synth_cli__small_scale_reproduces_committed_sample(tmp_path, monkeypatch, capsys):
+def test_synth_cli__small_scale_reproduces_committed_sample(tmp_path, run_cli):
     """`harness data synth --seed 7 --scale small` must rebuild data/sample byte for byte."""
-    import sys
-
-    from harness.cli import main
-
     sample = Path(__file__).parents[2] / "data" / "sample"
-    monkeypatch.setattr(sys, "argv", ["harness", "data", "synth", "--out", str(tmp_path), "--seed", "7",
-                                      "--scale", "small"])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    assert exit_info.value.code in (0, None)
-    assert "32 categories" in capsys.readouterr().out
+    status, stdout, _ = run_cli("data", "synth", "--out", str(tmp_path), "--seed", "7", "--scale", "small")
+    assert status == 0
+    assert "32 categories" in stdout
     assert _digest(tmp_path) == _digest(sample)

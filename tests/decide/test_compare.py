@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from decide_recorded import Recorder, RunSpec
 from mlflow.tracking import MlflowClient
 from typer.testing import CliRunner
 
-from harness.cli import app, main
+from harness.cli import app
 from harness.decide.compare import run_compare
 
 
@@ -85,25 +84,20 @@ def test_compare_cli__defaults_to_latest_suite(
 
 
 def test_compare_cli__bad_rules_file_is_one_line_error(
-    mlflow_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    mlflow_store: str, tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
     bad = tmp_path / "rules.yaml"
     bad.write_text(Path("experiments/decision_rules.yaml").read_text().replace("win_share:", "win_shares:"))
-    monkeypatch.setattr(sys, "argv", ["harness", "compare", "--rules", str(bad), "--out-dir", str(tmp_path)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    assert info.value.code == 2
-    err = capsys.readouterr().err
+    code, _, err = run_cli("compare", "--rules", str(bad), "--out-dir", str(tmp_path))
+    assert code == 2
     assert err.count("\n") == 1
     assert err.startswith(f"error: {bad}: quality.win_shares: unknown key")
 
 
 def test_compare_cli__empty_store_is_one_line_error(
-    mlflow_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    mlflow_store: str, tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]
 ) -> None:
-    monkeypatch.setattr(sys, "argv", ["harness", "compare", "--out-dir", str(tmp_path)])
-    with pytest.raises(SystemExit) as info:
-        main()
-    assert info.value.code == 2
-    assert capsys.readouterr().err == "error: --suite: no suite given and the tracking store holds no suite runs\n"
+    code, _, err = run_cli("compare", "--out-dir", str(tmp_path))
+    assert code == 2
+    assert err == "error: --suite: no suite given and the tracking store holds no suite runs\n"
     assert not (tmp_path / "decision.md").exists()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app, main
+from harness.cli import app
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -35,17 +34,7 @@ def test_score_cli__writes_scores_and_prints_table(tmp_path: Path, hand_summary:
     assert "json_valid_rate" in result.output and "numeric_fidelity" in result.output
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    """Runs the real entry point (``harness.cli.main``) in-process: exit code and stderr."""
-    monkeypatch.setattr(sys, "argv", ["harness", *args])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    return int(exc.value.code or 0), capsys.readouterr().err
-
-
-def test_score_cli__bad_inputs_exit_2_with_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_score_cli__bad_inputs_exit_2_with_one_line(tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
     facts = str(FIXTURES / "reference_facts.jsonl")
     good = json.dumps({"categoryId": 4, "output": "x"})
     cases = {
@@ -55,8 +44,7 @@ def test_score_cli__bad_inputs_exit_2_with_one_line(
     }
     for name, (text, expected) in cases.items():
         preds = _write(tmp_path / f"{name}.jsonl", text)
-        code, err = _run(monkeypatch, capsys, "score", "--facts", facts, "--predictions", str(preds),
-                         "--out", str(tmp_path / "s.json"))
+        code, _, err = run_cli("score", "--facts", facts, "--predictions", str(preds), "--out", str(tmp_path / "s.json"))
         assert code == 2, (name, err)
         lines = err.strip().splitlines()
         assert len(lines) == 1 and expected in lines[0] and str(preds) in lines[0], (name, lines)

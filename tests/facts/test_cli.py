@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
-from harness.cli import app, main
+from harness.cli import app
 from harness.facts import read_facts
 
 from .conftest import block_products, block_reviews, dist, product
@@ -51,13 +48,11 @@ def test_cli__contains_several_says_which_and_why(tmp_path):
     assert [f["categoryId"] for f in read_facts(out)] == ["38~2"]
 
 
-def test_cli__bad_input_exits_2_with_one_line(tmp_path, monkeypatch, capsys):
+def test_cli__bad_input_exits_2_with_one_line(tmp_path, run_cli):
     products, reviews = _write_exports(tmp_path)
-    monkeypatch.setattr(sys, "argv", ["harness", "facts", "--products", str(products), "--reviews", str(reviews),
-                                      "--out", str(tmp_path / "f.jsonl"), "--no-insights", "--category-id", "999"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 2
-    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    code, _, err = run_cli("facts", "--products", str(products), "--reviews", str(reviews),
+                           "--out", str(tmp_path / "f.jsonl"), "--no-insights", "--category-id", "999")
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert lines == ["error: products: no category with id '999' (3 categories)"]
     assert not (tmp_path / "f.jsonl").exists()

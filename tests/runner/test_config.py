@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,14 +116,8 @@ def test_deep_merge__lists_replace_dicts_merge() -> None:
     assert merged == {"a": {"x": 1, "y": [3]}, "b": 1, "c": 2}
 
 
-def test_run_cli__bad_config_is_one_line_exit_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from harness.cli import main
-
+def test_run_cli__bad_config_is_one_line_exit_2(tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
     path = _write(tmp_path / "x.yaml", "name: x\nrole: template\nvariant: {kind: template}\ntemprature: 1\n")
-    monkeypatch.setattr("sys.argv", ["harness", "run", str(path)])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    assert exit_info.value.code == 2
-    assert capsys.readouterr().err == f"error: {path}: key 'temprature': unknown key\n"
+    code, _, err = run_cli("run", str(path))
+    assert code == 2
+    assert err == f"error: {path}: key 'temprature': unknown key\n"

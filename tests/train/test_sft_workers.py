@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -126,11 +127,10 @@ def test_write_sft__worker_error_reaches_the_caller(error: Exception) -> None:
     assert vars(parallel.value) == vars(error)
 
 
-def test_sft_build_cli__workers_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_sft_build_cli__workers_flag(tmp_path: Path, run_cli: Callable[..., tuple[int, str, str]]) -> None:
     from typer.testing import CliRunner
 
-    from harness.cli import app, main
+    from harness.cli import app
 
     common = ["sft", "build", "--products", str(SAMPLE / "products_all.csv"), "--reviews",
               str(SAMPLE / "reviews_all.csv"), "--exclude-golden", str(SAMPLE.parents[1] / "golden"),
@@ -142,8 +142,6 @@ def test_sft_build_cli__workers_flag(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert result.exit_code == 0, result.output
         outs[workers] = (out.read_bytes(), result.stdout.replace(str(out), "OUT"))
     assert outs["1"] == outs["2"] and b"sampleIndex" in outs["1"][0]
-    monkeypatch.setattr("sys.argv", ["harness", *common, "--out", str(tmp_path / "x.jsonl"), "--workers", "0"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 2
-    assert "--workers: must be at least 1, got 0" in capsys.readouterr().err
+    code, _, err = run_cli(*common, "--out", str(tmp_path / "x.jsonl"), "--workers", "0")
+    assert code == 2
+    assert "--workers: must be at least 1, got 0" in err
