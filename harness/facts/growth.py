@@ -3,8 +3,9 @@
 An export that ends in June holds half a year of reviews for its last year; comparing that half
 year with a full previous year reads as a 50% decline that never happened. A year the export
 covers only partly is flagged (``partial``), carries ``monthsCovered`` and an
-``annualizedReviewCount`` (count * 12 / monthsCovered), and its ``growthRate`` compares the
-annualised count with the previous year. A year wholly after the export's end has
+``annualizedReviewCount`` (count * 12 / monthsCovered, rounded for display), and its ``growthRate``
+compares the unrounded annualised count with the previous year: for a small category the rounding
+alone moves the rate by several points (12 reviews over 11.38 months: 58.2%, not 62.5% on 13). A year wholly after the export's end has
 ``monthsCovered`` 0 and no growth rate.
 """
 
@@ -46,9 +47,9 @@ def growth_data(counts: np.ndarray, years: tuple[int, ...], end: pd.Timestamp | 
     for year, count in zip(years, counts.tolist()):
         months = months_covered(year, end)
         partial = months < 12.0
-        annualized = round(count * 12.0 / months) if partial and months > 0 else None
-        basis = annualized if partial else count
-        rate = growth_rate(float(basis), previous) if basis is not None else None
+        exact = count * 12.0 / months if partial and months > 0 else None
+        basis = exact if partial else float(count)
+        rate = growth_rate(basis, previous) if basis is not None else None
         rows.append(
             {
                 "year": int(year),
@@ -56,8 +57,8 @@ def growth_data(counts: np.ndarray, years: tuple[int, ...], end: pd.Timestamp | 
                 "growthRate": rate,
                 "partial": partial,
                 "monthsCovered": months,
-                "annualizedReviewCount": annualized,
+                "annualizedReviewCount": round(exact) if exact is not None else None,
             }
         )
-        previous = float(basis) if basis is not None else None
+        previous = basis
     return rows

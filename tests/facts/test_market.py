@@ -61,7 +61,10 @@ def test_growth__hand_computed_fixture_matches_exactly(exports):
     assert rates[:4] == [None, None, 50.0, -50.0]
     assert rates[4] == pytest.approx(500 / 3, abs=1e-9)
     last = growth[-1]
-    assert (last["partial"], last["monthsCovered"], last["annualizedReviewCount"], last["growthRate"]) == (True, 5.95, 10, 25.0)
+    # 5 reviews over 5.95 months annualise to 10.08 (shown as 10); the rate is on the unrounded count.
+    assert (last["partial"], last["monthsCovered"], last["annualizedReviewCount"]) == (True, 5.95, 10)
+    assert last["growthRate"] == pytest.approx((5 * 12 / 5.95 / 8 - 1) * 100, abs=1e-9)
+    assert round(last["growthRate"], 1) == 26.1
     assert not any(g["partial"] for g in growth[:-1])
 
 
