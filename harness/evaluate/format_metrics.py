@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import re
 
+from harness.chat_markup import MARKUP_RE
 from harness.writers.contract import summary_errors
 from harness.writers.normalize import Normalized
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_SPECIAL = re.compile(r"<\|[^<>|\s]{1,40}\|>|</s>|<s>|\[/?INST\]|<start_of_turn>|<end_of_turn>")
 _ESCAPED_KEY = re.compile(r'\\+"(?:marketOverviewSummary|growthSummary)\\+"')
 
 
@@ -38,5 +38,6 @@ def cjk_leak(raw: str) -> bool:
 
 
 def special_token_leak(raw: str) -> bool:
-    """Chat-template tokens (``<|im_end|>``, ``<|endoftext|>``, ``</s>``, ...) in the raw output."""
-    return bool(_SPECIAL.search(raw))
+    """Any added token of Qwen2.5 (``<|im_end|>``, ``<tool_call>``, ...) or another family's chat markup
+    (``</s>``, ``[INST]``, ...) in the raw output: the one list in :mod:`harness.chat_markup`."""
+    return bool(MARKUP_RE.search(raw))

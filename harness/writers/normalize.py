@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from harness.chat_markup import MARKUP_RE
 from harness.writers.contract import SUMMARY_KEYS, split_sentences, summary_errors
 
 MAX_NESTING = 3
 _MAX_DECODE_ATTEMPTS = 64
 _MAX_LITERAL_CHARS = 20_000
 
-_END_TOKENS = re.compile(r"<\|(?:im_end|endoftext|eot_id|end|end_of_text)\|>|</s>")
-_ANY_SPECIAL = re.compile(r"<\|[^<>|\s]{1,40}\|>|</?s>")
+_END_TOKENS = re.compile(r"<\|(?:im_end|endoftext|eot_id|end|end_of_text)\|>|</s>|<end_of_turn>|<eos>")
+_ANY_SPECIAL = MARKUP_RE
+"""Every added token of Qwen2.5 and other families' chat markup (one shared list)."""
 _ROLE_LINE = re.compile(r"^\s*(?:system|user|assistant)\s*\n")
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

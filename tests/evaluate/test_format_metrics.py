@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from harness.chat_markup import QWEN2_5_ADDED_TOKENS
 from harness.evaluate.format_metrics import cjk_leak, json_valid, nested_json, special_token_leak
 from harness.writers.normalize import normalize_output
 
@@ -51,3 +54,17 @@ def test_special_token_leak__chat_tokens() -> None:
 def test_special_token_leak__none_in_clean_output() -> None:
     assert not special_token_leak(GOOD)
     assert not special_token_leak("비교 기호 a < b | c > d")
+
+
+@pytest.mark.parametrize("token", QWEN2_5_ADDED_TOKENS)
+def test_special_token_leak__every_qwen2_5_added_token(token: str) -> None:
+    """One case per added token of the real tokenizer (the list is checked against it in
+    tests/train/test_qwen_tokenizer.py): after the object, and inside a summary string."""
+    assert special_token_leak(GOOD + token)
+    inside = json.dumps({"marketOverviewSummary": f"리뷰 {token} 지표입니다.", "growthSummary": "리뷰"}, ensure_ascii=False)
+    assert special_token_leak(inside)
+
+
+@pytest.mark.parametrize("markup", ["[INST]", "[/INST]", "<<SYS>>", "<start_of_turn>", "<end_of_turn>", "<s>", "<eos>"])
+def test_special_token_leak__other_families_markup(markup: str) -> None:
+    assert special_token_leak(GOOD + markup)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.chat_markup import QWEN2_5_ADDED_TOKENS
 from harness.writers.normalize import Normalized, normalize_output
 
 MARKET = "리뷰 수를 판매의 대리 지표로 삼은 추정입니다. 상위 3개 브랜드가 29.6%를 차지합니다."
@@ -164,3 +165,15 @@ def test_normalize__never_raises_on_arbitrary_text(batch: list[str]) -> None:
 @pytest.mark.parametrize("raw", ["{" * 5000, "[" * 5000 + "{'marketOverviewSummary': 1}", "{'a': " * 400])
 def test_normalize__pathological_nesting_does_not_raise(raw: str) -> None:
     assert not normalize_output(raw).json_ok
+
+
+@pytest.mark.parametrize("token", QWEN2_5_ADDED_TOKENS)
+def test_normalize__every_qwen2_5_added_token_is_stripped(token: str) -> None:
+    """A token that is not an end of turn is removed wherever it stands (a <tool_call> leaking into a
+    summary string included); end-of-turn tokens cut what follows instead."""
+    ends_turn = token in ("<|im_end|>", "<|endoftext|>")
+    market = MARKET if ends_turn else MARKET[:10] + token + MARKET[10:]
+    raw = _dumps({"marketOverviewSummary": market, "growthSummary": GROWTH}) + token
+    result = normalize_output(raw)
+    assert result.summary == EXPECTED, token
+    assert token not in "".join(result.summary.values())
