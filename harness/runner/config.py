@@ -19,6 +19,7 @@ from harness.errors import InputError
 from harness.registry import UnknownNameError
 from harness.runner.variants import VARIANTS, VariantConfig
 from harness.runner.variants.loading import load_variants
+from harness.runner.workdir import safe_name
 from harness.yamlfile import read_yaml
 
 Role = Literal["template", "small", "large"]
@@ -40,10 +41,8 @@ class ExperimentConfig(BaseModel):
 
     @field_validator("name", "suite")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        return value
+    def _safe(cls, value: str) -> str:
+        return safe_name(value)  # both become folder names under work/; "." or ".." once deleted data
 
     def resolved(self) -> dict[str, Any]:
         """The fully merged config as plain data (logged as ``config.yaml``)."""
@@ -66,6 +65,11 @@ class PartialExperiment(BaseModel):
     golden: Path | None = None
     description: str | None = None
     variant: dict[str, Any] | None = None
+
+    @field_validator("name", "suite")
+    @classmethod
+    def _safe(cls, value: str | None) -> str | None:
+        return None if value is None else safe_name(value)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -56,17 +56,17 @@ class _Context:
         self._tracked.log_metrics(metrics, step=step)
 
 
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "_"
+def work_folder(config: ExperimentConfig, uri: str) -> RunFolder:
+    """``<store>/work/<suite>/<name>``: beside a SQLite store, or under the repo's ``mlruns/`` otherwise.
 
-
-def work_folder(config: ExperimentConfig, uri: str) -> Path:
-    """``<store>/work/<suite>/<name>``: beside a SQLite store, or under the repo's ``mlruns/`` otherwise."""
+    Checked before anything is created: both names are safe folder names and the folder resolves
+    to exactly that place (see :mod:`harness.runner.workdir`).
+    """
     from harness.tracking.store import DEFAULT_STORE_DIR, sqlite_path
 
     db = sqlite_path(uri)
     root = db.parent if db is not None else DEFAULT_STORE_DIR
-    return root / "work" / _safe(config.suite) / _safe(config.name)
+    return RunFolder.for_experiment(root / "work", config.suite, config.name)
 
 
 def _resume_id(
@@ -243,8 +243,9 @@ def run_experiment(
     config = load_experiment(path)
     golden = load_golden(config.golden)
     variant = VARIANTS.get(config.variant.kind)(config.variant)
-    uri = ensure_store(uri or tracking_uri())
-    folder = RunFolder(work_folder(config, uri))
+    uri = uri or tracking_uri()
+    folder = work_folder(config, uri)  # refuses an unsafe folder before the store or the folder is touched
+    uri = ensure_store(uri)
     folder.acquire()
     try:
         resume_id = _resume_id(folder, mode, config, uri, path)
@@ -261,12 +262,12 @@ def run_experiment(
             folder.write_state(run_id=tracked.run_id, config_hash=config.config_hash(), status="RUNNING")
             tracked.set_tags(run_tags(config, variant, golden))
             tracked.log_params(run_params(config, variant, golden, path))
-            ctx = _Context(folder.path, tracked)
+            ctx = _Context(folder.scratch(), tracked)
             try:
                 generate_into(variant, golden, folder, recovered, ctx, config.name)
             except BaseException:
                 folder.release_writers()
-                if folder.file(PREDICTIONS).exists():
+                if (folder.path / PREDICTIONS).exists():
                     tracked.log_text_artifact(folder.file(PREDICTIONS))  # keep what it wrote in MLflow too
                 folder.write_state(
                     run_id=tracked.run_id, config_hash=config.config_hash(), status="INTERRUPTED"

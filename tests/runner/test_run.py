@@ -179,7 +179,7 @@ def test_run__resume_after_hard_kill(
     config = load_experiment(path)
     client = MlflowClient(mlflow_store)
     orphan = client.create_run(experiment_id_for("t", mlflow_store), run_name="tmpl")
-    folder = work_folder(config, mlflow_store)
+    folder = work_folder(config, mlflow_store).path
     folder.mkdir(parents=True)
     (folder / "state.json").write_text(json.dumps({"run_id": orphan.info.run_id, "config_hash": config.config_hash(),
                                                    "status": "RUNNING"}), "utf-8")  # fmt: skip
