@@ -23,6 +23,7 @@ from harness.data.values import (
     to_dates,
     to_number,
 )
+from harness.facts.defaults import growth_window
 
 PRODUCT_REQUIRED = ("id", "name", "category_id", "category")
 PRODUCT_OPTIONAL = (
@@ -58,6 +59,7 @@ class LoadedReviews:
     dates_unparseable: int
     unknown_product: int
     without_text: int
+    years: dict[int, int]
 
 
 def load_products(path: str | Path) -> tuple[pd.DataFrame, QualityReport]:
@@ -185,7 +187,14 @@ def load_reviews(path: str | Path, known_product_ids: pd.Series | set[str] | Non
         dates_unparseable=dates_unparseable,
         unknown_product=unknown,
         without_text=int(out["review_text"].isna().sum()),
+        years=review_years(out["review_date"]),
     )
+
+
+def review_years(dates: pd.Series) -> dict[int, int]:
+    """Reviews per year of their date, in year order (undated reviews are not counted)."""
+    counts = dates.dt.year.value_counts(dropna=True)
+    return {int(year): int(n) for year, n in sorted(counts.items())}
 
 
 def load_exports(products_path: str | Path, reviews_path: str | Path) -> Exports:
@@ -204,6 +213,9 @@ def load_exports(products_path: str | Path, reviews_path: str | Path) -> Exports
     report.dates_unparseable = loaded.dates_unparseable
     report.reviews_unknown_product = loaded.unknown_product
     report.reviews_without_text = loaded.without_text
+    report.review_years = loaded.years
+    years = list(loaded.years)
+    report.set_growth_years(growth_window(years[0], years[-1]) if years else (), "export")
     return Exports(products=products, reviews=loaded.frame, quality=report)
 
 

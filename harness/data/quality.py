@@ -31,6 +31,10 @@ class FileQuality:
             self.dropped[reason] = self.dropped.get(reason, 0) + int(count)
 
 
+def _per_year(counts: dict[int, int]) -> str:
+    return ", ".join(f"{year}: {n:,}" for year, n in counts.items())
+
+
 @dataclass
 class QualityReport:
     """What loading found, for the CLI table, the JSON file and the facts engine's data-quality field.
@@ -46,6 +50,11 @@ class QualityReport:
         dates_missing: reviews kept with an empty date.
         text_column: the review-text alias that was used, or None when the export has no text.
         reviews_without_text: kept reviews whose text is missing or blank.
+        review_years: kept reviews per year of their date (undated ones are not in it).
+        growth_years: the years of growthData (first, last); by default the facts engine's window
+            for this export (:func:`harness.facts.defaults.growth_window`), or what
+            ``harness facts --years`` chose (:meth:`set_growth_years`). None without dated reviews.
+        growth_years_source: ``"export"`` (the default window) or ``"option"`` (``--years``).
     """
 
     products: FileQuality
@@ -60,6 +69,31 @@ class QualityReport:
     dates_missing: int = 0
     text_column: str | None = None
     reviews_without_text: int = 0
+    review_years: dict[int, int] = field(default_factory=dict)
+    growth_years: tuple[int, int] | None = None
+    growth_years_source: str = "export"
+
+    def set_growth_years(self, years: tuple[int, ...], source: str) -> None:
+        """Records the growth window the facts used (``years`` consecutive; empty for none)."""
+        self.growth_years = (years[0], years[-1]) if years else None
+        self.growth_years_source = source
+
+    def reviews_outside_growth_years(self) -> dict[int, int]:
+        """Kept dated reviews per year outside the growth window (all of them without one)."""
+        first, last = self.growth_years or (1, 0)
+        return {year: n for year, n in sorted(self.review_years.items()) if not first <= year <= last}
+
+    def growth_years_note(self) -> str:
+        """The window and what falls outside it, in one line (the facts CLI's summary line)."""
+        outside = self.reviews_outside_growth_years()
+        if self.growth_years is None:
+            window = "no growthData years (no dated review)"
+        else:
+            how = "from the export's review dates" if self.growth_years_source == "export" else "from --years"
+            window = f"growthData years {self.growth_years[0]}-{self.growth_years[1]} ({how})"
+        if not outside:
+            return f"{window}; every dated review is inside them"
+        return f"{window}; {sum(outside.values()):,} reviews outside them are not in growthData ({_per_year(outside)})"
 
     @property
     def review_join_rate(self) -> float | None:
@@ -72,6 +106,9 @@ class QualityReport:
         """Plain JSON-ready dict (the ``harness data check --json`` file)."""
         out = asdict(self)
         out["review_join_rate"] = self.review_join_rate
+        out["review_years"] = {str(year): n for year, n in sorted(self.review_years.items())}
+        out["growth_years"] = list(self.growth_years) if self.growth_years else None
+        out["reviews_outside_growth_years"] = {str(y): n for y, n in self.reviews_outside_growth_years().items()}
         return out
 
     def rows(self) -> list[tuple[str, str]]:
@@ -103,6 +140,14 @@ class QualityReport:
             lines.append(("review dates missing / unparseable", f"{self.dates_missing:,} / {self.dates_unparseable:,}"))
             lines.append(("review text column", self.text_column or "none (no text column)"))
             lines.append(("reviews without text", f"{self.reviews_without_text:,}"))
+            years = sorted(self.review_years)
+            lines.append(("review years (dated reviews)", f"{years[0]}-{years[-1]}" if years else "none"))
+            window = self.growth_years
+            source = "default: last review year and up to 5 before" if self.growth_years_source == "export" else "--years"
+            lines.append(("growth window (growthData years)", f"{window[0]}-{window[1]} ({source})" if window else "none"))
+            outside = self.reviews_outside_growth_years()
+            lines.append(("reviews outside the growth window (kept)",
+                          f"{sum(outside.values()):,} ({_per_year(outside)})" if outside else "0"))
         return lines
 
     def render(self) -> str:

@@ -12,10 +12,12 @@ import typer
 from harness.facts.defaults import DEFAULT_SAMPLE_SIZE
 
 
-def _years(text: str) -> range:
-    """Parses ``2020-2025`` (inclusive) into a range of years."""
+def _years(text: str | None) -> range | None:
+    """Parses ``2020-2025`` (inclusive) into a range of years; None (the export's window) stays None."""
     from harness.errors import InputError
 
+    if text is None:
+        return None
     try:
         first, last = (int(part) for part in text.split("-", 1))
     except ValueError:
@@ -46,7 +48,11 @@ def facts(
             help="reviews per category sampled for keywords and examples (bounds the Kiwi work per category)",
         ),
     ] = DEFAULT_SAMPLE_SIZE,
-    years: Annotated[str, typer.Option("--years", help="years of growthData, inclusive")] = "2020-2025",
+    years: Annotated[
+        str | None,
+        typer.Option("--years", help="years of growthData, inclusive, e.g. 2020-2025 "
+                     "[default: the export's last review year and up to five before it]"),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="seed of the per-category review sample")] = 0,
 ) -> None:
     """Compute every category's market facts and review insights from a product/review export."""
@@ -72,6 +78,10 @@ def facts(
     )
     written = write_jsonl(out, rows)
     done = time.perf_counter()
+    if rows:  # the window the facts used (the loader's default unless --years chose one)
+        window = rows[0]["growthWindow"]
+        span = (window["firstYear"], window["lastYear"]) if window else ()
+        exports.quality.set_growth_years(span, "option" if years is not None else "export")
     typer.echo(exports.quality.render())
     matched = sum(r["dataQuality"]["reviewsMatched"] for r in rows)
     rejected = sum(r["dataQuality"]["reviewsRatingRejected"] for r in rows)
@@ -83,6 +93,7 @@ def facts(
     typer.echo(f"wrote {written:,} {noun} to {out} (load {loaded - started:.1f} s, facts {done - loaded:.1f} s)")
     typer.echo(f"review rows matched to these categories: {matched:,}; rejected ratings: {rejected:,}; "
                f"reviews of unknown products in the export: {unknown:,}")
+    typer.echo(exports.quality.growth_years_note())
     if no_reviews:
         typer.echo(f"categories without matched review rows: {no_reviews:,} "
                    f"({with_counts:,} of them have review_count > 0: check the join)")

@@ -18,7 +18,7 @@ from harness.errors import InputError
 from harness.facts.growth import growth_data
 from harness.facts.insights import DEFAULT_SAMPLE_SIZE, NEGATIVE_POOL, add_insights, insight_facts
 from harness.facts.market import market_metrics
-from harness.facts.prepare import COUNT_COLUMNS, DEFAULT_YEARS, CategoryData, group_exports
+from harness.facts.prepare import COUNT_COLUMNS, CategoryData, Store, group_exports
 from harness.facts.schema import validate_facts
 from harness.ids import category_key
 
@@ -37,7 +37,7 @@ def prepare_categories(
     insights: bool = True,
     keyword_sample: int = DEFAULT_SAMPLE_SIZE,
     negative_pool: int = NEGATIVE_POOL,
-    years: Iterable[int] = DEFAULT_YEARS,
+    years: Iterable[int] | None = None,
     end_date: pd.Timestamp | str | None = None,
     seed: int = 0,
     kiwi: Any | None = None,
@@ -51,7 +51,8 @@ def prepare_categories(
         insights: also compute review insights (Kiwi; the slow part).
         keyword_sample: reviews per category whose keywords are counted (bounds Kiwi work).
         negative_pool: extra low-rated reviews per category tokenized as negative-example candidates.
-        years: the years of growthData.
+        years: the years of growthData; default the export's window
+            (:func:`harness.facts.defaults.growth_window` of the review dates).
         end_date: the export's end; default the latest review date.
         seed: sampling seed (the sample is also keyed by category, so subsets do not shift it).
         kiwi: a Kiwi instance to reuse; default the process-wide one.
@@ -164,9 +165,17 @@ def facts_for(category_data: CategoryData, product_subset: Any = None) -> dict[s
         "categoryPath": category.path,
         "metrics": {name: metrics[name] for name in LEGACY_METRICS + ADDED_METRICS},
         "growthData": growth_data(year_counts, store.years, store.end_date),
+        "growthWindow": growth_window_of(store),
         "reviewInsights": insights,
         "dataQuality": quality,
     }
+
+
+def growth_window_of(store: Store) -> dict[str, Any] | None:
+    """The years growthData covers and where they came from (None when there are none)."""
+    if not store.years:
+        return None
+    return {"firstYear": store.years[0], "lastYear": store.years[-1], "source": store.years_source}
 
 
 def select_categories(
@@ -215,7 +224,7 @@ def compute_facts(
     category_contains: str | None = None,
     insights: bool = True,
     keyword_sample: int = DEFAULT_SAMPLE_SIZE,
-    years: Iterable[int] = DEFAULT_YEARS,
+    years: Iterable[int] | None = None,
     end_date: pd.Timestamp | str | None = None,
     seed: int = 0,
     progress: bool = False,

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from harness.errors import InputError
+from harness.facts.defaults import growth_window
 from harness.facts.products import ProductArrays, product_arrays, text_keys, unique_keys
 
-DEFAULT_YEARS: tuple[int, ...] = tuple(range(2020, 2026))
 REQUIRED_PRODUCT_COLUMNS = ("id", "category_id", "category")
 REQUIRED_REVIEW_COLUMNS = ("product_id",)
 TEXT_COLUMN = "review_text"
@@ -69,6 +69,9 @@ class Store:
     export: dict[str, int]
     text_column: str | None
     background: Mapping[str, int] = field(default_factory=dict)  # keyword counts of all samples
+    years_source: str = "export"
+    """Where ``years`` came from: ``"export"`` (the default window of :func:`growth_window`) or
+    ``"option"`` (the caller's ``years``)."""
     counts: np.ndarray | None = None
     """(products, 5 + years): matched, rejected, rating_missing, undated, with_text, then
     year_counts, side by side (the fields above are views of its columns when it is set), so a
@@ -224,7 +227,7 @@ def group_exports(
     products: pd.DataFrame,
     reviews: pd.DataFrame,
     *,
-    years: Iterable[int] = DEFAULT_YEARS,
+    years: Iterable[int] | None = None,
     end_date: pd.Timestamp | str | None = None,
 ) -> dict[str, CategoryData]:
     """The grouping pass (market data only; ``harness.facts.insights`` adds the text work).
@@ -232,12 +235,12 @@ def group_exports(
     Args:
         products: canonical product frame (``harness.data.load``).
         reviews: canonical review frame; ``review_text`` may be absent.
-        years: the years growthData reports.
+        years: the years growthData reports; default :func:`growth_window` of the review dates
+            (the end's year and up to five years before, from the first year with reviews).
         end_date: the export's end; default the latest review date in ``reviews``.
     """
     _require(products, REQUIRED_PRODUCT_COLUMNS, "products")
     _require(reviews, REQUIRED_REVIEW_COLUMNS, "reviews")
-    years = tuple(sorted(int(y) for y in years))
     codes, categories, no_category = _category_codes(products)
     keep = np.flatnonzero(codes >= 0)
     order = keep[np.argsort(codes[keep], kind="stable")]
@@ -264,14 +267,22 @@ def group_exports(
         end = None if pd.isna(latest) else pd.Timestamp(latest)
     else:
         end = pd.Timestamp(end_date)
+    years_source = "export" if years is None else "option"
+    if years is None:
+        first = dates.min()
+        years = growth_window(None if pd.isna(first) else first.year, None if end is None else end.year)
+    years = tuple(sorted(int(y) for y in years))
+    if years and years != tuple(range(years[0], years[-1] + 1)):
+        raise ValueError(f"growth years must be consecutive, got {years}")
 
     pos = position[accepted].astype(np.int64)
     year_values = dates.dt.year.to_numpy(dtype=np.float64, na_value=np.nan)[accepted]
     year_index = np.full(len(accepted), -2, dtype=np.int16)
     dated = ~np.isnan(year_values)
     year_index[dated] = -1
-    in_years = dated & (year_values >= years[0]) & (year_values <= years[-1]) if years else dated & False
-    year_index[in_years] = (year_values[in_years] - years[0]).astype(np.int16)
+    if years:
+        in_years = dated & (year_values >= years[0]) & (year_values <= years[-1])
+        year_index[in_years] = (year_values[in_years] - years[0]).astype(np.int16)
     text_column = TEXT_COLUMN if TEXT_COLUMN in reviews.columns else None
     if text_column:
         text = reviews[text_column]
@@ -315,6 +326,7 @@ def group_exports(
         },
         text_column=text_column,
         counts=counts,
+        years_source=years_source,
     )
     product_bounds = np.searchsorted(sorted_codes, np.arange(len(categories) + 1))
     review_bounds = np.searchsorted(pos, product_bounds)

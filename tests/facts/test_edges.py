@@ -51,16 +51,19 @@ def test_growth__all_reviews_in_one_year():
     products = products_frame(block_products()[:1])
     reviews = reviews_frame([("p1", f"2023-{m:02d}-01", 5, "좋아요") for m in range(1, 13)])
     growth = compute_facts(products, reviews, insights=False, end_date="2025-12-31")[0]["growthData"]
+    # The window starts at the first year with reviews (2023), not at a run of empty years.
     assert [(g["year"], g["reviewCount"], g["growthRate"]) for g in growth] == [
-        (2020, 0, None), (2021, 0, None), (2022, 0, None), (2023, 12, None), (2024, 0, -100.0), (2025, 0, None)
+        (2023, 12, None), (2024, 0, -100.0), (2025, 0, None)
     ]
+    fixed = compute_facts(products, reviews, insights=False, end_date="2025-12-31", years=range(2020, 2026))[0]
+    assert [g["year"] for g in fixed["growthData"]] == [2020, 2021, 2022, 2023, 2024, 2025]
 
 
 def test_growth__export_ending_mid_year_is_partial_not_a_decline():
     products = products_frame(block_products()[:1])
     reviews = reviews_frame([("p1", f"2023-{m:02d}-01", 5, "x") for m in range(1, 13)]
                             + [("p1", f"2024-0{m}-01", 5, "x") for m in range(1, 4)])
-    growth = compute_facts(products, reviews, insights=False)[0]["growthData"]
+    growth = compute_facts(products, reviews, insights=False, years=range(2020, 2026))[0]["growthData"]
     y2024, y2025 = growth[4], growth[5]
     assert y2024["partial"] and y2024["monthsCovered"] == pytest.approx(2.0, abs=0.05)
     assert y2024["annualizedReviewCount"] == round(3 * 12 / y2024["monthsCovered"])
