@@ -27,8 +27,10 @@ def check(
 ) -> None:
     """Load both exports and print the data-quality report (rows kept/dropped and why)."""
     from harness.data.load import load_exports
+    from harness.facts.sanitize import export_text_counts
 
     exports = load_exports(products, reviews)
+    exports.quality.text_safety = export_text_counts(exports.products, exports.reviews)
     typer.echo(exports.quality.render())
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)

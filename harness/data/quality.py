@@ -55,6 +55,8 @@ class QualityReport:
             for this export (:func:`harness.facts.defaults.growth_window`), or what
             ``harness facts --years`` chose (:meth:`set_growth_years`). None without dated reviews.
         growth_years_source: ``"export"`` (the default window) or ``"option"`` (``--years``).
+        text_safety: what the sanitiser masks, removes and drops (``harness data check`` fills it;
+            :func:`harness.facts.sanitize.export_text_counts`).
     """
 
     products: FileQuality
@@ -94,6 +96,7 @@ class QualityReport:
         if not outside:
             return f"{window}; every dated review is inside them"
         return f"{window}; {sum(outside.values()):,} reviews outside them are not in growthData ({_per_year(outside)})"
+    text_safety: dict[str, int] = field(default_factory=dict)
 
     @property
     def review_join_rate(self) -> float | None:
@@ -148,6 +151,8 @@ class QualityReport:
             outside = self.reviews_outside_growth_years()
             lines.append(("reviews outside the growth window (kept)",
                           f"{sum(outside.values()):,} ({_per_year(outside)})" if outside else "0"))
+        for key, count in self.text_safety.items():
+            lines.append((f"sanitiser: {key.replace('_', ' ')}", f"{count:,}"))
         return lines
 
     def render(self) -> str:

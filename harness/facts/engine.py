@@ -19,6 +19,7 @@ from harness.facts.growth import growth_data
 from harness.facts.insights import DEFAULT_SAMPLE_SIZE, NEGATIVE_POOL, add_insights, insight_facts
 from harness.facts.market import market_metrics
 from harness.facts.prepare import COUNT_COLUMNS, CategoryData, Store, group_exports
+from harness.facts.sanitize import sanitize_facts
 from harness.facts.schema import validate_facts
 from harness.ids import category_key
 
@@ -158,7 +159,7 @@ def facts_for(category_data: CategoryData, product_subset: Any = None) -> dict[s
     if category.paths_for_id > 1:
         quality["sourceCategoryId"] = category.source_id
         quality["pathsSharingSourceId"] = category.paths_for_id
-    return {
+    facts = {
         "reportType": REPORT_TYPE,
         "categoryId": _public_id(category.key),
         "categoryName": category.name,
@@ -169,6 +170,8 @@ def facts_for(category_data: CategoryData, product_subset: Any = None) -> dict[s
         "reviewInsights": insights,
         "dataQuality": quality,
     }
+    quality.update(sanitize_facts(facts))  # the one sanitiser, on every text a prompt or report can show
+    return facts
 
 
 def growth_window_of(store: Store) -> dict[str, Any] | None:

@@ -1,8 +1,9 @@
-"""Review-text lexicons and cleaning: what counts as a usage scenario, an age, an injection, PII.
+"""Review-text lexicons and cleaning: what counts as a usage scenario, an age, a keyword, an example.
 
 Review text is untrusted user content that ends up inside a model prompt. Everything here exists
-so that the facts say what customers wrote (scenarios, ages, keywords) without ever passing on a
-phone number, an e-mail address or a sentence that tries to instruct the model.
+so that the facts say what customers wrote (scenarios, ages, keywords) without ever passing on
+personal data or a sentence that tries to instruct the model: that part is the one sanitiser in
+:mod:`harness.facts.sanitize`, which examples and product fields both go through.
 
 The lexicons are data, kept in one place so a reviewer can read and extend them.
 """
@@ -15,6 +16,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+from harness.facts.sanitize import instruction_flags as injection_flags
+from harness.facts.sanitize import is_instruction as is_injection
+from harness.facts.sanitize import publishable
+
+__all__ = ["injection_flags", "is_injection"]  # the insight stage's names for the sanitiser's flags
 
 EXAMPLE_MAX_CHARS = 180
 
@@ -40,39 +47,6 @@ AGE_PATTERN = re.compile(r"(?<![0-9])([0-9]{1,2})\s*(개월|살|세)(?!트|균|�
 AGE_LIMITS = {"개월": (1, 72), "살": (1, 15), "세": (1, 15)}
 AGE_PREFILTER = r"[0-9]\s*(?:개월|살|세)"
 
-# Text that addresses a model rather than describing a product. A review matching any of these is
-# never chosen as an example (it stays counted everywhere else).
-INJECTION_PATTERNS: tuple[str, ...] = (
-    r"이전\s*(?:의\s*)?(?:지시|지침|명령|프롬프트)",
-    r"(?:지시|지침|명령)\S*\s*(?:을|를)?\s*무시",
-    r"무시하고\s*(?:다음|아래)",
-    r"ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier)\s+(?:instructions?|prompts?)",
-    r"disregard\s+(?:all\s+|the\s+)?(?:previous|prior|above)",
-    r"system\s*prompt",
-    r"시스템\s*프롬프트",
-    r"(?:너는|넌|당신은)\s*이제",
-    r"you\s+are\s+now",
-    r"json\s*(?:으로|형식으로|로)?\s*(?:출력|답|응답|작성)",
-    r"(?:출력|응답)\s*형식",
-    r"<\|\s*im_(?:start|end)\s*\|>",
-    r"<\|\s*endoftext\s*\|>",
-    r"\b(?:assistant|system)\s*:",
-)
-INJECTION_RE = re.compile("|".join(INJECTION_PATTERNS), re.IGNORECASE)
-# Every injection pattern contains one of these words; a literal scan for them is ~20x cheaper
-# than the full patterns, which then run on the few reviews that contain one.
-INJECTION_HINTS = ("무시", "이전", "너는", "넌", "당신은", "json", "출력", "응답", "ignore", "disregard",
-                   "prompt", "프롬프트", "you are", "<|", "assistant", "system")
-
-PHONE_RE = re.compile(
-    r"(?<![0-9])(?:\+?82[-.\s]?)?0?1[016789][-.\s]?[0-9]{3,4}[-.\s]?[0-9]{4}(?![0-9])"
-    r"|(?<![0-9])0(?:2|[3-6][1-5])[-.\s]?[0-9]{3,4}[-.\s]?[0-9]{4}(?![0-9])"
-    r"|(?<![0-9])1[568][0-9]{2}[-.\s][0-9]{4}(?![0-9])"
-)
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PHONE_MASK = "[전화번호]"
-EMAIL_MASK = "[이메일]"
-
 # Keywords: nouns and adjective roots; the words below occur everywhere and tell a reader nothing
 # about a category (the legacy regex's top tags were 좋아요, 너무, 아이가).
 KEYWORD_TAGS = frozenset({"NNG", "NNP", "VA", "XR"})
@@ -91,24 +65,17 @@ STOPWORDS = frozenset(
 MAX_TOKENIZE_CHARS = 300
 
 
-def mask_pii(text: str) -> str:
-    """Replaces phone numbers and e-mail addresses with placeholders."""
-    return PHONE_RE.sub(PHONE_MASK, EMAIL_RE.sub(EMAIL_MASK, text))
-
-
 def clean_text(text: str) -> str:
     """Unescapes HTML entities and collapses whitespace (exports carry ``&amp;`` and line breaks)."""
     return " ".join(html.unescape(text).split())
 
 
-def is_injection(text: str) -> bool:
-    """True when the text reads like an instruction to a model rather than a product review."""
-    return INJECTION_RE.search(text) is not None
-
-
 def example_text(text: str, limit: int = EXAMPLE_MAX_CHARS) -> str:
-    """The form a review takes as an example: cleaned, PII masked, at most ``limit`` characters."""
-    out = mask_pii(clean_text(text))
+    """The form a review takes as an example: cleaned, sanitised, at most ``limit`` characters.
+
+    Sanitised before it is cut, so a phone number at the cut is masked whole, not half.
+    """
+    out, _ = publishable(clean_text(text))
     if len(out) > limit:
         out = out[: limit - 1].rstrip() + "…"
     return out
@@ -153,15 +120,6 @@ def scenario_matrix(texts: pd.Series) -> np.ndarray:
         subset = texts.iloc[rows]
         for col, words in enumerate(USAGE_SCENARIOS.values()):
             out[rows, col] = _contains(subset, _literal_alternation(words))
-    return out
-
-
-def injection_flags(texts: pd.Series) -> np.ndarray:
-    """Bool per review: the text matches an injection pattern (literal pre-filter, then the patterns)."""
-    out = np.zeros(len(texts), dtype=bool)
-    rows = np.flatnonzero(_contains(texts, "(?i)" + _literal_alternation(INJECTION_HINTS)))
-    if rows.size:
-        out[rows] = _contains(texts.iloc[rows], "(?i)" + "|".join(INJECTION_PATTERNS))
     return out
 
 
