@@ -19,6 +19,10 @@ from harness.yamlfile import read_yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FACTS_FILE = "facts.jsonl"
 REFERENCES_FILE = "references.jsonl"
+# Hand-written reference sets, each by a different analyst; ROUGE takes the best match per summary
+# (multi-reference), so one writer's style does not decide. The expert calibration summaries
+# (calibration/expert.jsonl) are never a reference: they are scored against these.
+REFERENCE_FILES = (REFERENCES_FILE, "references_b.jsonl")
 MANIFEST_FILE = "MANIFEST"
 INPUTS_DIR = "inputs"
 REFERENCE_KEYS = ("categoryId", "marketOverviewSummary", "growthSummary")
@@ -26,11 +30,16 @@ REFERENCE_KEYS = ("categoryId", "marketOverviewSummary", "growthSummary")
 
 @dataclass(frozen=True)
 class GoldenSet:
-    """Facts in file order, references by category key, and the manifest's version."""
+    """Facts in file order, references by category key, and the manifest's version.
+
+    ``references`` is the first reference set by category key (one pair per category);
+    ``reference_rows`` holds every set's rows, which is what ROUGE is scored against.
+    """
 
     folder: Path
     facts: list[dict[str, Any]]
     references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reference_rows: list[dict[str, Any]] = field(default_factory=list)
     version: str = "unversioned"
     data_hash: str = ""
 
@@ -71,8 +80,24 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return data
 
 
+def _read_references(path: Path, golden_ids: set[str]) -> list[dict[str, Any]]:
+    """One reference set's rows (empty when the file is absent); at most one pair per category."""
+    if not path.exists():
+        return []
+    rows = read_jsonl(path, required=REFERENCE_KEYS)
+    keys: set[str] = set()
+    for lineno, ref in enumerate(rows, start=1):
+        key = category_key(ref["categoryId"])
+        if key not in golden_ids:
+            raise InputError(path, f"categoryId {key} is not a golden category", f"line {lineno}")
+        if key in keys:
+            raise InputError(path, f"categoryId {key} has two references in one set", f"line {lineno}")
+        keys.add(key)
+    return rows
+
+
 def load_golden(folder: str | Path) -> GoldenSet:
-    """Reads ``facts.jsonl`` (required), ``references.jsonl`` (optional) and ``MANIFEST``."""
+    """Reads ``facts.jsonl`` (required), the reference sets (optional) and ``MANIFEST``."""
     folder = resolve_folder(folder)
     facts_path = folder / FACTS_FILE
     if not facts_path.exists():
@@ -86,20 +111,14 @@ def load_golden(folder: str | Path) -> GoldenSet:
         if key in seen:
             raise InputError(facts_path, f"categoryId {key} appears twice", f"line {lineno}")
         seen.add(key)
-    references: dict[str, dict[str, Any]] = {}
-    ref_path = folder / REFERENCES_FILE
-    if ref_path.exists():
-        for lineno, ref in enumerate(read_jsonl(ref_path, required=REFERENCE_KEYS), start=1):
-            key = category_key(ref["categoryId"])
-            if key not in seen:
-                raise InputError(ref_path, f"categoryId {key} is not a golden category", f"line {lineno}")
-            references[key] = ref
+    sets = [_read_references(folder / name, seen) for name in REFERENCE_FILES]
     manifest = read_manifest(folder)
-    hashed = [facts_path, ref_path, *sorted((folder / INPUTS_DIR).glob("*.csv"))]
+    hashed = [facts_path, *(folder / name for name in REFERENCE_FILES), *sorted((folder / INPUTS_DIR).glob("*.csv"))]
     return GoldenSet(
         folder=folder,
         facts=facts,
-        references=references,
+        references={category_key(r["categoryId"]): r for r in sets[0]},
+        reference_rows=[row for rows in sets for row in rows],
         version=str(manifest.get("version", "unversioned")),
         data_hash=files_hash(hashed),
     )

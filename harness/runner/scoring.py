@@ -75,7 +75,7 @@ def score(golden: GoldenSet, predictions: list[dict[str, Any]]) -> Scored:
     """Scores raw ``{"categoryId", "output"}`` rows against the golden facts and references."""
     from harness.evaluate import score_predictions
 
-    references = list(golden.references.values()) or None
+    references = golden.reference_rows or None
     report = score_predictions(golden.facts_by_id(), predictions, references)
     return Scored(normalized=normalize_rows(predictions), report=_report_data(report))
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import InputError
-from harness.runner.golden import load_golden, read_manifest
+from harness.jsonl import read_jsonl
+from harness.runner.golden import REFERENCE_FILES, load_golden, read_manifest
 from harness.runner.golden_build import build_golden, read_category_ids
 from harness.writers.contract import split_sentences
 
@@ -25,6 +26,9 @@ def test_golden__covers_listed_categories_with_references() -> None:
     sources = {key.split("~")[0] for key in golden.ids}
     assert sources == set(listed)
     assert set(golden.references) == set(golden.ids)  # one hand-written pair per facts object
+    for name in REFERENCE_FILES:  # and so does every other reference set
+        assert sorted(str(r["categoryId"]) for r in read_jsonl(GOLDEN / name)) == sorted(golden.ids), name
+    assert len(golden.reference_rows) == len(REFERENCE_FILES) * len(golden.ids)
     manifest = read_manifest(GOLDEN)
     assert (
         manifest["version"] == int(golden.version)
@@ -38,7 +42,7 @@ def test_golden__references_meet_the_contract() -> None:
 
     golden = load_golden(GOLDEN)
     preds = [{"categoryId": r["categoryId"], "output": json.dumps({k: r[k] for k in ("marketOverviewSummary", "growthSummary")},
-              ensure_ascii=False)} for r in golden.references.values()]  # fmt: skip
+              ensure_ascii=False)} for r in golden.reference_rows]  # fmt: skip
     report = json.loads(score_predictions(golden.facts_by_id(), preds).to_json())
     for row in report["rows"]:
         assert row["json_valid"] and row["disclaimer"] and row["sentence_count_ok"], row["categoryId"]
@@ -53,14 +57,33 @@ def test_golden__references_are_not_template_output() -> None:
     facts = golden.facts_by_id()
     shared = 0
     total = 0
-    for key, ref in golden.references.items():
-        written = write_summary(facts[key])
+    for ref in golden.reference_rows:
+        written = write_summary(facts[str(ref["categoryId"])])
         for field in ("marketOverviewSummary", "growthSummary"):
             template_sentences = set(split_sentences(written[field]))
             ref_sentences = split_sentences(ref[field])
             total += len(ref_sentences)
             shared += sum(s in template_sentences for s in ref_sentences)
     assert shared <= total // 20, f"{shared} of {total} reference sentences are verbatim template sentences"
+
+
+def test_golden__reference_sets_and_expert_set_are_distinct_writers() -> None:
+    """No sentence is shared between the two reference sets or with the expert summaries, and the
+    expert set (a calibration writer scored against the references) is never a reference."""
+    golden = load_golden(GOLDEN)
+    expert = read_jsonl(GOLDEN / "calibration" / "expert.jsonl")
+    assert "calibration/expert.jsonl" not in REFERENCE_FILES
+    by_writer = {name: read_jsonl(GOLDEN / name) for name in REFERENCE_FILES} | {"expert": expert}
+    sentences = {
+        name: {s for row in rows for key in ("marketOverviewSummary", "growthSummary") for s in split_sentences(row[key])}
+        for name, rows in by_writer.items()
+    }
+    names = list(sentences)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            shared = sentences[a] & sentences[b]
+            assert len(shared) <= 2, (a, b, sorted(shared)[:3])  # a stock phrase at most, never a copied summary
+    assert sorted(str(r["categoryId"]) for r in expert) == sorted(golden.ids)
 
 
 def test_golden_build__recuts_inputs_byte_for_byte(tmp_path: Path) -> None:
