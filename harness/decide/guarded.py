@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.decide.config import GuardedConfig
-from harness.decide.metrics import COST_METRICS, as_number
+from harness.decide.metrics import as_number, cost_names
 from harness.errors import InputError
 from harness.ids import category_key
 from harness.tracking.runs_query import RecordedRun
@@ -94,7 +94,7 @@ def compose(model: RecordedRun, template: RecordedRun, checks: GuardedConfig) ->
         sources.append(dict(row))
     rows, rescored = _rescore(model, template, predictions, sources, notes)
     aggregate = aggregate_rows(rows)
-    for name in COST_METRICS:
+    for name in cost_names():
         if name in model.metrics:
             aggregate[name] = float(model.metrics[name])
     return GuardedResult(

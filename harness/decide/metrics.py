@@ -14,8 +14,6 @@ from typing import Any
 
 from harness.ids import category_key
 
-COST_METRICS: tuple[str, ...] = ("latency_s_per_summary", "tokens_per_s", "peak_gpu_mem_gb", "train_time_s")
-
 
 @dataclass(frozen=True)
 class MetricRef:
@@ -24,16 +22,22 @@ class MetricRef:
     name: str
     row: str | None
     higher_is_better: bool
+    description: str = ""
 
 
 def known_metrics() -> dict[str, MetricRef]:
     """Aggregate name -> reference, from the evaluate registry (cost figures included, without rows)."""
-    from harness.evaluate import METRICS
+    from harness.evaluate.metrics import named_metrics
 
     return {
-        m.aggregate_name: MetricRef(m.aggregate_name, m.name if m.per_row else None, bool(m.higher_is_better))
-        for _, m in METRICS.items()
+        name: MetricRef(name, m.row, bool(m.higher_is_better), m.description)
+        for name, m in named_metrics().items()
     }
+
+
+def cost_names() -> list[str]:
+    """The run-level cost figures (``CostFigures``' fields), in table order."""
+    return [name for name, ref in known_metrics().items() if ref.row is None]
 
 
 def as_number(value: Any) -> float | None:

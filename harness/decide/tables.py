@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from harness.decide.bootstrap import Interval
 from harness.decide.guarded import GuardedResult
-from harness.decide.metrics import COST_METRICS
+from harness.decide.metrics import cost_names, known_metrics
 from harness.decide.rules import Check, Decision
 from harness.tracking.runs_query import SuiteRuns
 
@@ -101,10 +101,14 @@ def metrics_table(
     intervals: Mapping[str, Mapping[str, Interval]], metrics: list[str], confidence: float
 ) -> Table:
     variants = list(intervals)
-    rows = [[m, *(interval_text(intervals[v].get(m)) for v in variants)] for m in metrics]
+    refs = known_metrics()
+    rows = [
+        [m, *(interval_text(intervals[v].get(m)) for v in variants), refs[m].description if m in refs else ""]
+        for m in metrics
+    ]
     return Table(
         "Metrics per variant",
-        ["metric", *variants],
+        ["metric", *variants, "meaning"],
         rows,
         f"Mean over golden categories with its {round(confidence * 100)}% bootstrap interval.",
     )
@@ -157,10 +161,13 @@ def guarded_table(guarded: Mapping[str, GuardedResult], decision: Decision, metr
 
 
 def cost_table(decision: Decision) -> Table:
+    names = cost_names()
     rows = []
     for role, agg in decision.aggregates.items():
-        rows.append([role, *(f"{agg[m]:.4g}" if m in agg else "not measured" for m in COST_METRICS)])
-    return Table("Cost", ["variant", *COST_METRICS], rows)
+        rows.append([role, *(f"{agg[m]:.4g}" if m in agg else "not measured" for m in names)])
+    refs = known_metrics()
+    meaning = "; ".join(f"{m}: {refs[m].description}" for m in names)
+    return Table("Cost", ["variant", *names], rows, f"A figure a run did not measure reads 'not measured'. {meaning}.")
 
 
 @dataclass(frozen=True)

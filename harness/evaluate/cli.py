@@ -60,9 +60,12 @@ def _render(report: Any, out: Path) -> None:
         shown = "-" if value is None else f"{value:.3f}"
         table.add_row(metric.aggregate_name, shown, "higher" if metric.higher_is_better else "lower")
     console.print(table)
+    if report.aggregate.get("metric_errors"):
+        console.print(f"{report.aggregate['metric_errors']} metric values are null because the metric failed "
+                      "(rows' metric_errors say why)")  # fmt: skip
     if len(report.rows) <= _MAX_ROW_TABLE:
         console.print(_row_table(report.rows))
-    worst = [r for r in report.rows if r["unsupported_numbers"]][:5]
+    worst = [r for r in report.rows if r.get("unsupported_numbers")][:5]
     for row in worst:
         console.print(f"categoryId {row['categoryId']}: unsupported {', '.join(row['unsupported_numbers'][:6])}")
 
@@ -86,7 +89,7 @@ def _row_table(rows: list[dict[str, Any]]) -> Any:
         table.add_column(name, justify="right")
     table.add_column("unsupported", justify="right")
     for row in rows:
-        table.add_row(str(row["categoryId"]), *(_cell(row.get(c)) for c in columns), str(len(row["unsupported_numbers"])))
+        table.add_row(str(row["categoryId"]), *(_cell(row.get(c)) for c in columns), str(len(row.get("unsupported_numbers") or [])))
     return table
 
 

@@ -1,89 +1,151 @@
-"""The metric registry: every metric's name, direction and aggregation, read by the gate and the rules.
+"""Every metric, defined once: one decorated function each, in the order tables list them.
 
-Names are DESIGN.md's and are the MLflow keys, so they live in one place. A ``bool`` metric is
-stored per row as true/false and aggregates to ``<name>_rate``; a ``float`` metric aggregates to
-its mean over the rows where it is not null. Cost metrics are measured by the runner, not the
-scorer (``per_row=False``), but are registered here so their direction can be looked up too.
+Names are DESIGN.md's and are the MLflow keys. A ``bool`` metric is stored per row as true/false
+and aggregates to ``<name>_rate``; a ``float`` metric aggregates to its mean over the rows where it
+is not null. To add a metric, write one function here with ``@METRICS.metric(...)`` and a docstring
+(its first paragraph is the description the README table and the report show), and test it;
+scoring, MLflow, the gate, the rules and the README table pick it up from the registry. Cost
+figures are run-level and live in :class:`harness.evaluate.cost.CostFigures`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from harness.registry import Registry
+from harness.evaluate import content
+from harness.evaluate import format_metrics as fmt
+from harness.evaluate.cost import COST_METRICS, CostMetric
+from harness.evaluate.fidelity import numeric_fidelity as supported_share
+from harness.evaluate.metric_registry import Detailed, Metric, MetricRegistry, RowInputs
+
+METRICS = MetricRegistry()
 
 
-@dataclass(frozen=True)
-class Metric:
-    """One metric.
+@METRICS.metric("json_valid", higher_is_better=True, kind="bool", needs=["raw"])
+def json_valid(row: RowInputs) -> bool:
+    """Raw output, trimmed, is exactly one JSON object passing the summary schema (no repair)."""
+    return fmt.json_valid(row.raw)
 
-    Attributes:
-        name: the per-row name (DESIGN.md's), e.g. ``json_valid``.
-        higher_is_better: the direction the gate and the decision rules compare in.
-        kind: ``"bool"`` aggregates to ``<name>_rate``; ``"float"`` to the mean, nulls skipped.
-        description: what it measures, for tables and the decision report.
-        per_row: False for run-level cost figures the runner logs (the scorer does not compute them).
+
+@METRICS.metric("json_repaired", higher_is_better=True, kind="bool", needs=["summary"])
+def json_repaired(row: RowInputs) -> Detailed:
+    """Valid after the normalizer; the row lists the repairs it needed."""
+    return Detailed(row.normalized.json_ok, {"repairs": list(row.normalized.repairs)})
+
+
+@METRICS.metric("nested_json", higher_is_better=False, kind="bool", needs=["raw", "summary"])
+def nested_json(row: RowInputs) -> bool:
+    """A summary value is itself a JSON object, or (escaped) summary JSON."""
+    return fmt.nested_json(row.raw, row.normalized)
+
+
+@METRICS.metric("cjk_leak", higher_is_better=False, kind="bool", needs=["raw"])
+def cjk_leak(row: RowInputs) -> bool:
+    """Han ideographs or kana anywhere in the raw output (Hangul is not a leak)."""
+    return fmt.cjk_leak(row.raw)
+
+
+@METRICS.metric("special_token_leak", higher_is_better=False, kind="bool", needs=["raw"])
+def special_token_leak(row: RowInputs) -> bool:
+    """`<|im_end|>`, `<|endoftext|>` and other added tokens or chat markup in the raw output."""
+    return fmt.special_token_leak(row.raw)
+
+
+@METRICS.metric("broken_char", higher_is_better=False, kind="bool", needs=["raw"])
+def broken_char(row: RowInputs) -> bool:
+    """U+FFFD replacement characters in the raw output: bytes that never formed valid UTF-8.
+
+    A byte-level BPE model can stop or stray mid-character; the decoder then writes U+FFFD, which
+    no reader should see in a report. The CPU stand-ins produce it.
     """
-
-    name: str
-    higher_is_better: bool
-    kind: Literal["bool", "float"]
-    description: str
-    per_row: bool = True
-
-    @property
-    def aggregate_name(self) -> str:
-        return f"{self.name}_rate" if self.kind == "bool" else self.name
-
-    def aggregate(self, values: Iterable[Any]) -> float | None:
-        """Mean of the non-null values (bools as 1/0); None when every value is null."""
-        numbers = [float(v) for v in values if isinstance(v, bool | int | float) and not math.isnan(v)]
-        return sum(numbers) / len(numbers) if numbers else None
+    return "\ufffd" in row.raw
 
 
-METRICS: Registry[Metric] = Registry("metric")
+@METRICS.metric("numeric_fidelity", higher_is_better=True, kind="float", needs=["checks"])
+def numeric_fidelity(row: RowInputs) -> Detailed:
+    """Share of stated numbers that a value derivable from the facts supports at the precision shown.
 
-for _metric in (
-    Metric("json_valid", True, "bool", "raw output, trimmed, is one JSON object passing the summary schema"),
-    Metric("json_repaired", True, "bool", "the summary passes the schema after normalization"),
-    Metric("nested_json", False, "bool", "a summary value is itself a JSON object, or escaped JSON"),
-    Metric("cjk_leak", False, "bool", "Han ideographs or kana anywhere in the raw output"),
-    Metric("special_token_leak", False, "bool", "chat-template tokens such as <|im_end|> in the raw output"),
-    Metric("numeric_fidelity", True, "float", "share of stated numbers supported by the facts"),
-    Metric("key_fact_coverage", True, "float", "share of key facts (top-3 share, HHI, rating, reviews, zero-review ratio) stated"),
-    Metric("rouge1_f", True, "float", "ROUGE-1 F against the golden reference (Korean morphemes)"),
-    Metric("rouge2_f", True, "float", "ROUGE-2 F against the golden reference (Korean morphemes)"),
-    Metric("rougeL_f", True, "float", "ROUGE-L F against the golden reference (Korean morphemes)"),
-    Metric("disclaimer", True, "bool", "the first sentence of each summary states the review-count proxy premise"),
-    Metric("sentence_count_ok", True, "bool", "market overview 4-6 and growth 5-8 sentences"),
-    Metric("banned_phrase", False, "bool", "revenue amounts, currency or forbidden vague phrasing"),
-    Metric("insight_specificity", True, "float", "distinct supported facts, brands, keywords, segments and scenarios used"),
-    Metric("latency_s_per_summary", False, "float", "generation seconds per summary (runner)", per_row=False),
-    Metric("tokens_per_s", True, "float", "generated tokens per second (runner)", per_row=False),
-    Metric("peak_gpu_mem_gb", False, "float", "peak GPU memory in GiB (runner)", per_row=False),
-    Metric("train_time_s", False, "float", "LoRA training wall time in seconds (runner)", per_row=False),
-):
-    METRICS.add(_metric.name, _metric)
+    Null when the summary states no number; the row lists ``unsupported_numbers``.
+    """
+    checks = row.checks
+    unsupported = [c.stated.text for c in checks if not c.supported]
+    return Detailed(supported_share(checks), {"unsupported_numbers": unsupported, "numbers_stated": len(checks)})
+
+
+@METRICS.metric("key_fact_coverage", higher_is_better=True, kind="float", needs=["facts", "checks"])
+def key_fact_coverage(row: RowInputs) -> float | None:
+    """Share of the key facts (top-3 share, HHI, rating, review count, zero-review ratio) stated correctly."""
+    return content.key_fact_coverage(row.facts, row.checks)
+
+
+def _rouge(row: RowInputs, name: str) -> float | None:
+    from harness.evaluate.rouge import rouge_scores
+
+    scores: dict[str, float | None] = row.memo("rouge", lambda: rouge_scores(row.summary, row.references))
+    return scores[name]
+
+
+@METRICS.metric("rouge1_f", higher_is_better=True, kind="float", needs=["summary", "references"])
+def rouge1_f(row: RowInputs) -> float | None:
+    """ROUGE-1 F against the golden references, on kiwipiepy morphemes (rouge-score's default
+    tokenizer deletes Hangul and scores any two Korean sentences 1.0)."""
+    return _rouge(row, "rouge1_f")
+
+
+@METRICS.metric("rouge2_f", higher_is_better=True, kind="float", needs=["summary", "references"])
+def rouge2_f(row: RowInputs) -> float | None:
+    """ROUGE-2 F against the golden references, on kiwipiepy morphemes."""
+    return _rouge(row, "rouge2_f")
+
+
+@METRICS.metric("rougeL_f", higher_is_better=True, kind="float", needs=["summary", "references"])
+def rouge_l_f(row: RowInputs) -> float | None:
+    """ROUGE-L F against the golden references, on kiwipiepy morphemes."""
+    return _rouge(row, "rougeL_f")
+
+
+@METRICS.metric("disclaimer", higher_is_better=True, kind="bool", needs=["summary"])
+def disclaimer(row: RowInputs) -> bool:
+    """Both summaries open with the review-count proxy premise (대리 지표)."""
+    return content.disclaimer(row.summary)
+
+
+@METRICS.metric("sentence_count_ok", higher_is_better=True, kind="bool", needs=["summary"])
+def sentence_count_ok(row: RowInputs) -> bool:
+    """Market overview 4-6 and growth 5-8 sentences."""
+    return content.sentences_ok(row.summary)
+
+
+@METRICS.metric("banned_phrase", higher_is_better=False, kind="bool", needs=["summary"])
+def banned_phrase(row: RowInputs) -> Detailed:
+    """Revenue amounts, currency, or vague phrasing that names no fact; the row lists the hits."""
+    hits = content.banned_hits(row.summary)
+    return Detailed(bool(hits), {"banned_phrases": hits})
+
+
+@METRICS.metric("insight_specificity", higher_is_better=True, kind="float", needs=["summary", "facts", "checks"])
+def insight_specificity(row: RowInputs) -> int:
+    """Distinct supported facts, brands, keywords, segments and scenarios a summary uses."""
+    return content.insight_specificity(row.summary, row.facts, row.checks)
 
 
 def metric_for(key: str) -> Metric:
-    """The metric behind a row name (``json_valid``) or an aggregate name (``json_valid_rate``)."""
-    if key.endswith("_rate") and key[: -len("_rate")] in METRICS:
-        metric = METRICS.get(key[: -len("_rate")])
-        if metric.kind == "bool":
-            return metric
-    return METRICS.get(key)
+    """The per-row metric behind a row name (``json_valid``) or an aggregate name (``json_valid_rate``)."""
+    return METRICS.metric_for(key)
 
 
 def row_metrics() -> list[Metric]:
     """The metrics the scorer computes per row, in registry order."""
-    return [metric for _, metric in METRICS.items() if metric.per_row]
+    return METRICS.metrics()
 
 
-def aggregate_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, float | None]:
+def aggregate_rows(rows: Any) -> dict[str, float | None]:
     """Aggregate of every per-row metric over ``rows`` under its aggregate name."""
-    rows = list(rows)
-    return {m.aggregate_name: m.aggregate(row.get(m.name) for row in rows) for m in row_metrics()}
+    return METRICS.aggregate_rows(rows)
+
+
+def named_metrics() -> dict[str, Metric | CostMetric]:
+    """Every name the rules, the gate and the report may use: aggregates of row metrics, then costs."""
+    out: dict[str, Metric | CostMetric] = {m.aggregate_name: m for m in METRICS.metrics()}
+    out.update({c.name: c for c in COST_METRICS})
+    return out

@@ -8,19 +8,15 @@ of one category costs little more than parsing their numbers.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import InputError
-from harness.evaluate import content
-from harness.evaluate import format_metrics as fmt
-from harness.evaluate.fidelity import FactIndex, numeric_fidelity
-from harness.evaluate.metrics import aggregate_rows
-from harness.evaluate.rouge import rouge_scores
+from harness.evaluate.fidelity import FactIndex
+from harness.evaluate.metric_registry import MetricRegistry, RowInputs
+from harness.evaluate.metrics import METRICS
 from harness.ids import category_key
-from harness.writers.contract import SUMMARY_KEYS
-from harness.writers.normalize import normalize_output
 
 
 @dataclass
@@ -43,45 +39,43 @@ def score_output(
     facts: dict[str, Any],
     references: Sequence[Mapping[str, Any]] = (),
     index: FactIndex | None = None,
+    generation: Mapping[str, Any] | None = None,
+    metrics: MetricRegistry = METRICS,
 ) -> dict[str, Any]:
-    """All per-row metrics of one raw output (without ``categoryId``).
+    """All per-row metrics of one raw output (without ``categoryId``); never raises for a metric.
 
     Args:
         raw: the output exactly as the variant emitted it.
         facts: the category's facts.
         references: golden reference rows for the category; ROUGE is null without them.
         index: the category's prebuilt ``FactIndex`` (built from ``facts`` when omitted).
+        generation: the variant's per-row generation record, if it wrote one.
+        metrics: the registry to score with (tests pass their own).
     """
-    index = index or FactIndex.from_facts(facts)
-    normalized = normalize_output(raw)
-    summary = normalized.summary
-    checks = [check for key in SUMMARY_KEYS for check in index.check_text(summary[key])]
-    hits = content.banned_hits(summary)
-    row: dict[str, Any] = {
-        "json_valid": fmt.json_valid(raw),
-        "json_repaired": normalized.json_ok,
-        "nested_json": fmt.nested_json(raw, normalized),
-        "cjk_leak": fmt.cjk_leak(raw),
-        "special_token_leak": fmt.special_token_leak(raw),
-        "numeric_fidelity": numeric_fidelity(checks),
-        "unsupported_numbers": [c.stated.text for c in checks if not c.supported],
-        "numbers_stated": len(checks),
-        "key_fact_coverage": content.key_fact_coverage(facts, checks),
-        "disclaimer": content.disclaimer(summary),
-        "sentence_count_ok": content.sentences_ok(summary),
-        "banned_phrase": bool(hits),
-        "banned_phrases": hits,
-        "insight_specificity": content.insight_specificity(summary, facts, checks),
-        "repairs": list(normalized.repairs),
-    }
-    row.update(rouge_scores(summary, references))
-    return row
+    build = (lambda: index) if index is not None else None
+    return metrics.score_row(RowInputs(raw, facts, references, generation, build))
 
 
 def _require(obj: Mapping[str, Any], key: str, source: str | None, where: str) -> Any:
     if key not in obj:
         raise InputError(source, f"missing field {key!r}", where)
     return obj[key]
+
+
+class _CategoryIndexes:
+    """Builds each category's ``FactIndex`` once, on first use, so a bad facts object fails only its rows."""
+
+    def __init__(self, facts: Mapping[str, dict[str, Any]]) -> None:
+        self._facts = facts
+        self.built: dict[str, FactIndex] = {}
+
+    def for_category(self, key: str) -> Callable[[], FactIndex]:
+        def build() -> FactIndex:
+            if key not in self.built:
+                self.built[key] = FactIndex.from_facts(self._facts[key])
+            return self.built[key]
+
+        return build
 
 
 def score_predictions(
@@ -91,8 +85,13 @@ def score_predictions(
     *,
     source: str | None = None,
     where: Sequence[str] | None = None,
+    generation: Sequence[Mapping[str, Any] | None] | None = None,
+    metrics: MetricRegistry = METRICS,
 ) -> ScoreReport:
     """Scores every prediction; rows follow ``predictions`` order.
+
+    Every registered metric gets a value or null in every row; a metric that raised is null with
+    its reason under the row's ``metric_errors`` and counted in ``aggregate["metric_errors"]``.
 
     Args:
         facts_by_id: facts keyed by categoryId (any form ``category_key`` accepts).
@@ -100,6 +99,9 @@ def score_predictions(
         references: golden ``{"categoryId", "marketOverviewSummary", "growthSummary"}`` rows, or None.
         source: the predictions file, for error messages.
         where: per-prediction locations (``"line 7"``) for error messages; default ``"record N"``.
+        generation: per-prediction generation records (aligned with ``predictions``; None where a
+            variant recorded none), read by metrics that declare ``needs=["generation"]``.
+        metrics: the registry to score with (tests pass their own).
 
     Raises:
         InputError: a prediction lacks a field, has a non-string output, or names an unknown category.
@@ -108,7 +110,7 @@ def score_predictions(
     refs: dict[str, list[Mapping[str, Any]]] = {}
     for ref in references or ():
         refs.setdefault(category_key(ref.get("categoryId")), []).append(ref)
-    indexes: dict[str, FactIndex] = {}
+    indexes = _CategoryIndexes(facts)
     rows: list[dict[str, Any]] = []
     for i, pred in enumerate(predictions):
         loc = where[i] if where is not None and i < len(where) else f"record {i + 1}"
@@ -119,15 +121,16 @@ def score_predictions(
         key = category_key(cid)
         if key not in facts:
             raise InputError(source, f"unknown categoryId {cid!r} (not in the facts file)", loc)
-        if key not in indexes:
-            indexes[key] = FactIndex.from_facts(facts[key])
-        rows.append({"categoryId": cid, **score_output(raw, facts[key], refs.get(key, ()), indexes[key])})
-    aggregate: dict[str, Any] = dict(aggregate_rows(rows))
+        record = generation[i] if generation is not None and i < len(generation) else None
+        inputs = RowInputs(raw, facts[key], refs.get(key, ()), record, indexes.for_category(key))
+        rows.append({"categoryId": cid, **metrics.score_row(inputs)})
+    aggregate: dict[str, Any] = dict(metrics.aggregate_rows(rows))
     aggregate["n_rows"] = len(rows)
-    aggregate["numbers_stated"] = sum(r["numbers_stated"] for r in rows)
-    aggregate["numbers_unsupported"] = sum(len(r["unsupported_numbers"]) for r in rows)
+    aggregate["metric_errors"] = sum(len(r.get("metric_errors", ())) for r in rows)
+    aggregate["numbers_stated"] = sum(r.get("numbers_stated") or 0 for r in rows)
+    aggregate["numbers_unsupported"] = sum(len(r.get("unsupported_numbers") or ()) for r in rows)
     if references is not None:
         aggregate["rows_without_reference"] = sum(1 for r in rows if category_key(r["categoryId"]) not in refs)
         aggregate["references_unmatched"] = sum(len(v) for k, v in refs.items() if k not in facts)
-    aggregate["failed_derivations"] = sum(len(ix.failed_derivations) for ix in indexes.values())
+    aggregate["failed_derivations"] = sum(len(ix.failed_derivations) for ix in indexes.built.values())
     return ScoreReport(rows, aggregate)

@@ -22,12 +22,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.errors import InputError
+from harness.evaluate.metrics import named_metrics
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
+from harness.registry import did_you_mean
 from harness.runner.config import ExperimentConfig, load_experiment
 from harness.runner.golden import FACTS_FILE, INPUTS_DIR, GoldenSet, load_golden, resolve_folder
-from harness.runner.scoring import order_like_golden, score
-from harness.runner.variants import VARIANTS, Prediction
+from harness.runner.scoring import golden_order, score
+from harness.runner.stages import Stages
+from harness.runner.variants import Prediction
 from harness.yamlfile import read_yaml
 
 BASELINE_FILE = "baseline.yaml"
@@ -84,12 +87,23 @@ class GateResult:
 
 
 def load_baseline(path: Path) -> Baseline:
+    """Reads the thresholds; every metric must be in the registry and gated in its direction."""
     raw = read_yaml(path)
     try:
-        return Baseline.model_validate(raw)
+        baseline = Baseline.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError(path, err["msg"], "key '" + ".".join(map(str, err["loc"])) + "'") from None
+    named = named_metrics()
+    for experiment, thresholds in baseline.variants.items():
+        for name, threshold in thresholds.items():
+            where = f"key 'variants.{experiment}.{name}'"
+            if name not in named:
+                raise InputError(path, f"unknown metric {name!r}{did_you_mean(name, named)}", where)
+            better = "higher" if named[name].higher_is_better else "lower"
+            if threshold.direction != better:
+                raise InputError(path, f"direction {threshold.direction!r}, but {better} is better for {name}", where)
+    return baseline
 
 
 def _diff_paths(expected: Any, actual: Any, prefix: str = "") -> list[str]:
@@ -158,15 +172,17 @@ class _ScratchContext:
         """Training curves are not gated."""
 
 
-def evaluate_config(config: ExperimentConfig, golden: GoldenSet) -> dict[str, Any]:
+def evaluate_config(config: ExperimentConfig, golden: GoldenSet, stages: Stages | None = None) -> dict[str, Any]:
     """Generates and scores one experiment on the golden set; returns its aggregate metrics."""
-    variant = VARIANTS.get(config.variant.kind)(config.variant)
+    stages = stages or Stages()
+    variant = stages.variant(config)
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
         ctx = _ScratchContext(Path(tmp))
         variant.prepare(ctx, golden.ids)
         preds: list[Prediction] = list(variant.generate(golden.facts, ctx))
-    rows = order_like_golden(golden, [p.to_row() for p in preds])
-    return score(golden, rows).aggregate
+    order = golden_order(golden, [p.to_row() for p in preds])
+    rows = [preds[i].to_row() for i in order]
+    return score(golden, rows, [preds[i].generation for i in order], stages.metrics).aggregate
 
 
 def model_available(config: ExperimentConfig) -> bool:

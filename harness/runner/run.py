@@ -8,7 +8,6 @@ all golden categories have an output, identically for every variant.
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -19,12 +18,14 @@ from typing import Any, Literal
 import yaml
 
 from harness.errors import InputError
+from harness.evaluate.cost import CostFigures
 from harness.ids import category_key
 from harness.runner.config import ExperimentConfig, load_experiment
 from harness.runner.golden import GoldenSet, load_golden
 from harness.runner.provenance import git_commit, hardware, package_versions
-from harness.runner.scoring import COST_METRICS, Scored, order_like_golden, row_metric_names, score
-from harness.runner.variants import VARIANTS, Variant
+from harness.runner.scoring import Scored, golden_order, row_metric_names, score
+from harness.runner.stages import Stages
+from harness.runner.variants import Variant
 from harness.runner.workdir import PREDICTIONS, Recovered, RunFolder
 
 ResumeMode = Literal["auto", "resume", "fresh"]
@@ -138,24 +139,37 @@ def after_generation_tags(variant: Variant) -> dict[str, str]:
     return tags
 
 
-def cost_metrics(variant: Variant, timings: list[dict[str, Any]]) -> dict[str, float]:
-    """Cost under DESIGN.md's names: measured per prediction, overridden by the variant's own figures.
+def cost_figures(variant: Variant, timings: list[dict[str, Any]]) -> CostFigures:
+    """Cost measured per prediction (latency, tokens), overridden by the variant's own figures.
 
-    ``tokens_per_s`` is NaN for variants that emit no tokens (the template), which says "not
-    applicable" rather than a misleading zero; GPU memory and training time default to 0.
+    A figure nobody measured stays None and is not logged (``tokens_per_s`` of the template, GPU
+    memory on a CPU run): the report says "not measured" rather than a 0 that passes every budget.
     """
     latencies = [t["latency_s"] for t in timings if t.get("latency_s") is not None]
     tokens = [t["new_tokens"] for t in timings if t.get("new_tokens") is not None]
-    measured = {
-        "latency_s_per_summary": sum(latencies) / len(latencies) if latencies else math.nan,
-        "tokens_per_s": sum(tokens) / sum(latencies) if tokens and sum(latencies) > 0 else math.nan,
-        "peak_gpu_mem_gb": 0.0,
-        "train_time_s": 0.0,
-    }
-    measured.update({k: float(v) for k, v in variant.cost_metrics().items()})
-    return {name: measured.get(name, math.nan) for name in COST_METRICS} | {
-        k: v for k, v in measured.items() if k not in COST_METRICS
-    }
+    measured = CostFigures(
+        latency_s_per_summary=sum(latencies) / len(latencies) if latencies else None,
+        tokens_per_s=sum(tokens) / sum(latencies) if tokens and sum(latencies) > 0 else None,
+    )
+    return measured.overridden_by(variant.cost_metrics())
+
+
+def generation_records(
+    predictions: list[dict[str, Any]], timings: list[dict[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """Each prediction's generation record, matched per category in order of writing.
+
+    A kill between a prediction and its timing line leaves that one without a record; matching
+    per category (not by position) keeps every later row paired with its own record.
+    """
+    queues: dict[str, list[dict[str, Any] | None]] = {}
+    for timing in timings:
+        queues.setdefault(category_key(timing.get("categoryId")), []).append(timing.get("generation"))
+    out: list[dict[str, Any] | None] = []
+    for pred in predictions:
+        queue = queues.get(category_key(pred["categoryId"]))
+        out.append(queue.pop(0) if queue else None)
+    return out
 
 
 def generate_into(
@@ -176,10 +190,10 @@ def generate_into(
             now = time.perf_counter()
             latency = pred.latency_s if pred.latency_s is not None else now - last
             last = now
-            folder.append(
-                pred.to_row(),
-                {"categoryId": pred.category_id, "latency_s": latency, "new_tokens": pred.new_tokens},
-            )
+            timing: dict[str, Any] = {"categoryId": pred.category_id, "latency_s": latency, "new_tokens": pred.new_tokens}
+            if pred.generation is not None:
+                timing["generation"] = dict(pred.generation)
+            folder.append(pred.to_row(), timing)
             count += 1
             bar.update(1)
     return count
@@ -224,6 +238,7 @@ def run_experiment(
     per_row: str = "genai",
     uri: str | None = None,
     log: Callable[[str], None] | None = None,
+    stages: Stages | None = None,
 ) -> RunResult:
     """Runs one experiment file end to end and returns the finished MLflow run.
 
@@ -233,6 +248,7 @@ def run_experiment(
         per_row: per-category view in the UI: ``genai``, ``table`` or ``none``.
         uri: tracking URI (default: :func:`harness.tracking.store.tracking_uri`).
         log: where short progress notes go (default: stderr).
+        stages: the variant classes and metrics to use (default: the registered ones).
     """
     from harness.tracking.per_row import log_per_row
     from harness.tracking.runlog import TrackedRun
@@ -242,7 +258,8 @@ def run_experiment(
     path = Path(path)
     config = load_experiment(path)
     golden = load_golden(config.golden)
-    variant = VARIANTS.get(config.variant.kind)(config.variant)
+    stages = stages or Stages()
+    variant = stages.variant(config)
     uri = uri or tracking_uri()
     folder = work_folder(config, uri)  # refuses an unsafe folder before the store or the folder is touched
     uri = ensure_store(uri)
@@ -276,16 +293,18 @@ def run_experiment(
             folder.release_writers()
             tracked.set_tags(after_generation_tags(variant))
             final = folder.recover()
-            predictions = order_like_golden(golden, final.predictions)
+            order = golden_order(golden, final.predictions)
+            predictions = [final.predictions[i] for i in order]
+            generation = generation_records(final.predictions, final.timings)
             note(f"scoring {len(predictions)} outputs against {len(golden.facts)} golden categories")
-            scored = score(golden, predictions)
+            scored = score(golden, predictions, [generation[i] for i in order], stages.metrics)
             for artifact in _write_outputs(folder, config, golden, scored, predictions):
                 tracked.log_text_artifact(artifact)
-            metrics = {**scored.aggregate, **cost_metrics(variant, final.timings)}
+            metrics = {**scored.aggregate, **cost_figures(variant, final.timings).measured()}
             tracked.log_metrics({k: v for k, v in metrics.items() if isinstance(v, int | float | type(None))})
             note(f"logging per-category results ({per_row})")
             view = log_per_row(
-                _per_row_records(golden, scored, predictions), row_metric_names(), per_row, note
+                _per_row_records(golden, scored, predictions), row_metric_names(stages.metrics), per_row, note
             )
             folder.write_state(run_id=tracked.run_id, config_hash=config.config_hash(), status="FINISHED")
         clean = {

@@ -7,13 +7,14 @@ in the gate table and in the decision report.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.evaluate.metric_registry import MetricRegistry
+from harness.evaluate.metrics import METRICS
 from harness.ids import category_key
 from harness.runner.golden import GoldenSet
-
-COST_METRICS = ("latency_s_per_summary", "tokens_per_s", "peak_gpu_mem_gb", "train_time_s")
 
 
 @dataclass(frozen=True)
@@ -32,20 +33,9 @@ class Scored:
         return list(self.report.get("rows", []))
 
 
-def _row_metrics() -> list[Any]:
-    from harness.evaluate import METRICS
-
-    return [metric for _, metric in METRICS.items() if getattr(metric, "per_row", True)]
-
-
-def aggregate_names() -> list[str]:
-    """Every aggregate the scorer reports (DESIGN.md's names: ``<name>_rate`` for bool metrics)."""
-    return [f"{m.name}_rate" if m.kind == "bool" else m.name for m in _row_metrics()]
-
-
-def row_metric_names() -> list[str]:
-    """Per-row metric names (``json_valid``, ``numeric_fidelity``, ...); cost metrics are run-level."""
-    return [m.name for m in _row_metrics()]
+def row_metric_names(metrics: MetricRegistry = METRICS) -> list[str]:
+    """Per-row metric names (``json_valid``, ``numeric_fidelity``, ...); cost figures are run-level."""
+    return [m.name for m in metrics.metrics()]
 
 
 def normalize_rows(predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -66,21 +56,25 @@ def normalize_rows(predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _report_data(report: Any) -> dict[str, Any]:
-    data = report.to_json()
-    return json.loads(data) if isinstance(data, str) else dict(data)
+def score(
+    golden: GoldenSet,
+    predictions: list[dict[str, Any]],
+    generation: Sequence[Mapping[str, Any] | None] | None = None,
+    metrics: MetricRegistry = METRICS,
+) -> Scored:
+    """Scores raw ``{"categoryId", "output"}`` rows against the golden facts and references.
 
-
-def score(golden: GoldenSet, predictions: list[dict[str, Any]]) -> Scored:
-    """Scores raw ``{"categoryId", "output"}`` rows against the golden facts and references."""
-    from harness.evaluate import score_predictions
+    ``generation`` holds the variant's per-row generation records, aligned with ``predictions``.
+    """
+    from harness.evaluate.scoring import score_predictions
 
     references = golden.reference_rows or None
-    report = score_predictions(golden.facts_by_id(), predictions, references)
-    return Scored(normalized=normalize_rows(predictions), report=_report_data(report))
+    report = score_predictions(golden.facts_by_id(), predictions, references, generation=generation, metrics=metrics)
+    return Scored(normalized=normalize_rows(predictions), report=json.loads(report.to_json()))
 
 
-def order_like_golden(golden: GoldenSet, predictions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Predictions in golden order (a resumed run appends in completion order), repeats kept together."""
+def golden_order(golden: GoldenSet, predictions: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Indexes of ``predictions`` in golden order (a resumed run appends in completion order), repeats together."""
     rank = {key: i for i, key in enumerate(golden.ids)}
-    return sorted(predictions, key=lambda row: rank.get(category_key(row["categoryId"]), len(rank)))
+    return sorted(range(len(predictions)), key=lambda i: rank.get(category_key(predictions[i]["categoryId"]), len(rank)))
+

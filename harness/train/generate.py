@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.evaluate.cost import CostFigures
 from harness.train.config import GenerationSettings
 from harness.train.sft import build_messages
 from harness.train.tiny_model import END_OF_TURN, PAD_TOKEN
@@ -43,16 +44,21 @@ class GenerationStats:
     new_tokens: int = 0
     seconds: float = 0.0
     hit_max_new_tokens: int = 0
-    peak_gpu_mem_gb: float = 0.0
+    peak_gpu_mem_gb: float | None = None
+    """Measured on CUDA only; None elsewhere (not measured, never 0)."""
     batches: list[float] = field(default_factory=list)
 
+    def cost(self) -> CostFigures:
+        """The generation's share of the run's cost record (figures not measured stay None)."""
+        return CostFigures(
+            latency_s_per_summary=self.seconds / self.summaries if self.summaries else None,
+            tokens_per_s=self.new_tokens / self.seconds if self.seconds else None,
+            peak_gpu_mem_gb=self.peak_gpu_mem_gb,
+        )
+
     def metrics(self) -> dict[str, float]:
-        return {
-            "latency_s_per_summary": self.seconds / self.summaries if self.summaries else 0.0,
-            "tokens_per_s": self.new_tokens / self.seconds if self.seconds else 0.0,
-            "peak_gpu_mem_gb": self.peak_gpu_mem_gb,
-            "hit_max_new_tokens": float(self.hit_max_new_tokens),
-        }
+        """The measured cost figures plus how many outputs ran into ``max_new_tokens``."""
+        return {**self.cost().measured(), "hit_max_new_tokens": float(self.hit_max_new_tokens)}
 
 
 def stop_token_ids(tokenizer: Any) -> list[int]:
@@ -129,7 +135,8 @@ class Generator:
             )  # fmt: skip
         if self.device.type == "cuda":
             torch.cuda.synchronize()
-            self.stats.peak_gpu_mem_gb = max(self.stats.peak_gpu_mem_gb, torch.cuda.max_memory_allocated() / 1e9)
+            peak = torch.cuda.max_memory_allocated() / 1e9
+            self.stats.peak_gpu_mem_gb = max(self.stats.peak_gpu_mem_gb or 0.0, peak)
         elapsed = time.perf_counter() - start
         new = out[:, enc["input_ids"].shape[1] :].tolist()
         results = []

@@ -12,11 +12,13 @@ import json
 import re
 import time
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import model_validator
 
+from harness.evaluate.cost import CostFigures
 from harness.ids import category_key
 from harness.runner.variants.base import VARIANTS, Prediction, RunContext, Variant, VariantConfig, VariantInfo
 from harness.train.config import GenerationSettings, TrainSection
@@ -68,7 +70,7 @@ class HFVariant(Variant):
         self.config: HFConfig = config
         self._generator: Any = None
         self._adapter_dir: Path | None = Path(config.adapter) if config.adapter else None
-        self._train_time_s = 0.0
+        self._train_time_s: float | None = None  # an adapter trained elsewhere: not measured here
 
     def describe(self) -> VariantInfo:
         cfg = self.config
@@ -155,11 +157,6 @@ class HFVariant(Variant):
             yield Prediction(category_id=g.category_id, output=g.output, latency_s=g.latency_s, new_tokens=g.new_tokens)
         ctx.log_metrics({"generation_hit_max_new_tokens": float(self._generator.stats.hit_max_new_tokens)})
 
-    def cost_metrics(self) -> dict[str, float]:
-        stats = self._generator.stats.metrics() if self._generator is not None else {}
-        return {
-            "latency_s_per_summary": stats.get("latency_s_per_summary", 0.0),
-            "tokens_per_s": stats.get("tokens_per_s", 0.0),
-            "peak_gpu_mem_gb": stats.get("peak_gpu_mem_gb", 0.0),
-            "train_time_s": self._train_time_s,
-        }
+    def cost_metrics(self) -> CostFigures:
+        generation = self._generator.stats.cost() if self._generator is not None else CostFigures()
+        return replace(generation, train_time_s=self._train_time_s)

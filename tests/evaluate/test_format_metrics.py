@@ -68,3 +68,21 @@ def test_special_token_leak__every_qwen2_5_added_token(token: str) -> None:
 @pytest.mark.parametrize("markup", ["[INST]", "[/INST]", "<<SYS>>", "<start_of_turn>", "<end_of_turn>", "<s>", "<eos>"])
 def test_special_token_leak__other_families_markup(markup: str) -> None:
     assert special_token_leak(GOOD + markup)
+
+
+def test_broken_char__a_real_byte_level_decoder_cut_mid_syllable() -> None:
+    """A byte-level BPE decoder given a Hangul syllable's bytes minus the last writes U+FFFD; the metric sees it."""
+    from tokenizers import ByteLevelBPETokenizer
+
+    from harness.evaluate import score_predictions
+
+    tokenizer = ByteLevelBPETokenizer()
+    tokenizer.train_from_iterator(["다른 문장"], vocab_size=270, show_progress=False)  # no merge covers 리뷰
+    ids = tokenizer.encode("리뷰").ids
+    cut = tokenizer.decode(ids[:-1])
+    whole = tokenizer.decode(ids)
+    assert whole == "리뷰" and "\ufffd" in cut
+    facts = {1: {"categoryId": 1, "metrics": {}}}
+    report = score_predictions(facts, [{"categoryId": 1, "output": GOOD.replace("리뷰", x, 1)} for x in (whole, cut)])
+    assert [row["broken_char"] for row in report.rows] == [False, True]
+    assert report.aggregate["broken_char_rate"] == 0.5

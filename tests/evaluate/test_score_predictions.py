@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from harness.errors import InputError
 from harness.evaluate import METRICS, score_predictions
-from harness.evaluate.metrics import metric_for
+from harness.evaluate.metrics import metric_for, named_metrics
 from harness.registry import UnknownNameError
 
 
@@ -46,7 +46,8 @@ def test_score__to_json_round_trips(reference_facts: list[dict[str, Any]], hand_
     report = score_predictions({f["categoryId"]: f for f in reference_facts}, [{"categoryId": 4, "output": _out(hand_summary)}])
     data = json.loads(report.to_json())
     assert set(data) == {"rows", "aggregate"} and "레고" not in report.to_json()  # no facts echoed
-    assert {m.aggregate_name for _, m in METRICS.items() if m.per_row} <= set(data["aggregate"])
+    assert {m.aggregate_name for m in METRICS.metrics()} <= set(data["aggregate"])
+    assert data["aggregate"]["metric_errors"] == 0 and "metric_errors" not in data["rows"][0]
 
 
 def test_score__references_enable_rouge(reference_facts: list[dict[str, Any]], hand_summary: dict[str, str]) -> None:
@@ -75,7 +76,9 @@ def test_metrics__registry_directions_and_aggregate_names() -> None:
     assert metric_for("json_valid_rate").name == "json_valid"
     assert metric_for("numeric_fidelity").higher_is_better
     assert not metric_for("cjk_leak_rate").higher_is_better
-    assert not metric_for("latency_s_per_summary").higher_is_better and metric_for("tokens_per_s").higher_is_better
+    named = named_metrics()
+    assert not named["latency_s_per_summary"].higher_is_better and named["tokens_per_s"].higher_is_better
+    assert named["json_valid_rate"].row == "json_valid" and named["train_time_s"].row is None
     assert METRICS.get("banned_phrase").kind == "bool" and METRICS.get("insight_specificity").kind == "float"
     with pytest.raises(UnknownNameError, match="did you mean 'json_valid'"):
         metric_for("json_vaild")

@@ -1,72 +1,52 @@
 """Runner test helpers: a tiny golden set from the real reference facts and stand-in stages.
 
-The runner's own logic (resume, kill handling, logging) is tested against small fakes of the
-template writer and the scorer, so these tests stay fast and fail only for the runner's reasons;
-tests marked ``real_stages`` use the real writer and metrics.
+The runner's own logic (resume, kill handling, logging) is tested against a fake template writer
+and three fake metrics, injected through :class:`harness.runner.stages.Stages`, so these tests stay
+fast and fail only for the runner's reasons; tests without ``fake_stages`` use the real ones.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import types
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
-import harness.evaluate
+from harness.evaluate import MetricRegistry, RowInputs
 from harness.registry import Registry
+from harness.runner.stages import Stages
+from harness.runner.variants import Variant
+from harness.runner.variants.predictions import PredictionsVariant
+from harness.runner.variants.template import TemplateVariant
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-@dataclass(frozen=True)
-class FakeMetric:
-    name: str
-    higher_is_better: bool
-    kind: str
-
-
-@dataclass
-class FakeReport:
-    rows: list[dict[str, Any]]
-    aggregate: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps({"rows": self.rows, "aggregate": self.aggregate}, ensure_ascii=False)
-
-
-def fake_score_predictions(
-    facts_by_id: dict[str, Any], predictions: list[dict[str, Any]], references: Any = None
-) -> FakeReport:
+def fake_metrics() -> MetricRegistry:
     """json_valid: parses as an object; disclaimer: mentions 대리 지표; numeric_fidelity: review count present."""
-    rows = []
-    for pred in predictions:
-        key = str(pred["categoryId"])
+    metrics = MetricRegistry()
+
+    @metrics.metric("json_valid", higher_is_better=True, kind="bool", needs=["raw"])
+    def json_valid(row: RowInputs) -> bool:
+        """Parses as a JSON object."""
         try:
-            obj = json.loads(pred["output"])
-            valid = isinstance(obj, dict)
+            return isinstance(json.loads(row.raw), dict)
         except json.JSONDecodeError:
-            valid = False
-        total = facts_by_id[key]["metrics"]["totalReviewCount"]
-        rows.append(
-            {
-                "categoryId": pred["categoryId"],
-                "json_valid": valid,
-                "disclaimer": "대리 지표" in pred["output"],
-                "numeric_fidelity": 1.0 if f"{total:,}" in pred["output"] else 0.0,
-                "unsupported_numbers": [],
-            }
-        )
-    n = len(rows) or 1
-    aggregate = {
-        "json_valid_rate": sum(r["json_valid"] for r in rows) / n,
-        "disclaimer_rate": sum(r["disclaimer"] for r in rows) / n,
-        "numeric_fidelity": sum(r["numeric_fidelity"] for r in rows) / n,
-    }
-    return FakeReport(rows, aggregate)
+            return False
+
+    @metrics.metric("disclaimer", higher_is_better=True, kind="bool", needs=["raw"])
+    def disclaimer(row: RowInputs) -> bool:
+        """Mentions 대리 지표."""
+        return "대리 지표" in row.raw
+
+    @metrics.metric("numeric_fidelity", higher_is_better=True, kind="float", needs=["raw", "facts"])
+    def numeric_fidelity(row: RowInputs) -> float:
+        """The review count appears."""
+        return 1.0 if f"{row.facts['metrics']['totalReviewCount']:,}" in row.raw else 0.0
+
+    return metrics
 
 
 def fake_write_summary(facts: dict[str, Any]) -> dict[str, str]:
@@ -77,22 +57,29 @@ def fake_write_summary(facts: dict[str, Any]) -> dict[str, str]:
     }
 
 
+class FakeStages:
+    """The stages the runner tests inject; ``write_summary`` may be swapped mid-test."""
+
+    def __init__(self, write_summary: Callable[[dict[str, Any]], dict[str, str]] = fake_write_summary) -> None:
+        self.write_summary = write_summary
+        owner = self
+
+        class FakeTemplate(TemplateVariant):
+            kind: ClassVar[str] = "template"
+
+            def write(self, facts: dict[str, Any]) -> dict[str, str]:
+                return owner.write_summary(facts)
+
+        variants: Registry[type[Variant]] = Registry("variant")
+        variants.add("template", FakeTemplate)
+        variants.add("predictions", PredictionsVariant)
+        self.stages = Stages(variants=variants, metrics=fake_metrics())
+
+
 @pytest.fixture
-def fake_stages(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """Replaces the template writer and the scorer with the fakes above; returns the fake writer module."""
-    metrics: Registry[FakeMetric] = Registry("metric")
-    for name, higher, kind in (
-        ("json_valid", True, "bool"),
-        ("disclaimer", True, "bool"),
-        ("numeric_fidelity", True, "float"),
-    ):
-        metrics.add(name, FakeMetric(name, higher, kind))
-    monkeypatch.setattr(harness.evaluate, "METRICS", metrics, raising=False)
-    monkeypatch.setattr(harness.evaluate, "score_predictions", fake_score_predictions, raising=False)
-    writer = types.ModuleType("harness.writers.template")
-    writer.write_summary = fake_write_summary  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "harness.writers.template", writer)
-    return writer
+def fake_stages() -> FakeStages:
+    """A fake template writer and fake metrics for the runner; pass ``fake_stages.stages`` to it."""
+    return FakeStages()
 
 
 @pytest.fixture

@@ -38,6 +38,19 @@ def test_baseline__directions_agree_with_metric_registry() -> None:
             assert (threshold.direction == "higher") == metric_for(name).higher_is_better, name
 
 
+@pytest.mark.parametrize(
+    ("metric", "direction", "problem"),
+    [("json_vaild_rate", "higher", "unknown metric 'json_vaild_rate'; did you mean 'json_valid_rate'?"),
+     ("cjk_leak_rate", "higher", "direction 'higher', but lower is better for cjk_leak_rate")],
+)
+def test_baseline__metrics_checked_against_registry(tmp_path: Path, metric: str, direction: str, problem: str) -> None:
+    path = tmp_path / "baseline.yaml"
+    path.write_text(yaml.safe_dump({"variants": {"t": {metric: {"direction": direction, "baseline": 1}}}}), "utf-8")
+    with pytest.raises(InputError) as err:
+        load_baseline(path)
+    assert str(err.value) == f"{path}: key 'variants.t.{metric}': {problem}"
+
+
 def test_baseline__unknown_key_is_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "baseline.yaml"
     path.write_text(yaml.safe_dump({"variants": {"t": {"m": {"direction": "up", "baseline": 1}}}}), "utf-8")

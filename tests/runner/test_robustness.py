@@ -18,16 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 DRIVER = """
 import sys, time
-import harness.evaluate
-from harness.registry import Registry
-from tests.runner import conftest as c
-metrics = Registry("metric")
-for name, kind in (("json_valid", "bool"), ("disclaimer", "bool"), ("numeric_fidelity", "float")):
-    metrics.add(name, c.FakeMetric(name, True, kind))
-harness.evaluate.METRICS = metrics
-harness.evaluate.score_predictions = c.fake_score_predictions
-import types
-writer = types.ModuleType("harness.writers.template")
+from tests.runner.conftest import FakeStages, fake_write_summary
+from harness.runner.run import run_experiment
 delay, stall_after = float(sys.argv[3]), int(sys.argv[4])
 calls = []
 def write_summary(facts):
@@ -35,11 +27,9 @@ def write_summary(facts):
     if len(calls) > stall_after:
         time.sleep(600)
     time.sleep(delay)
-    return c.fake_write_summary(facts)
-writer.write_summary = write_summary
-sys.modules["harness.writers.template"] = writer
-from harness.runner.run import run_experiment
-result = run_experiment(sys.argv[1], mode=sys.argv[2], per_row="table")
+    return fake_write_summary(facts)
+stages = FakeStages(write_summary).stages
+result = run_experiment(sys.argv[1], mode=sys.argv[2], per_row="table", stages=stages)
 print(result.run_id)
 """
 

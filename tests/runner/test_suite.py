@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 from mlflow import MlflowClient
@@ -24,9 +23,7 @@ def test_suite_files__template_first_other_suites_ignored(golden_dir: Path, tmp_
     assert [p.name for p in suite_files("t", tmp_path)] == ["z_template.yaml", "b_small.yaml", "a_large.yaml"]
 
 
-def test_suite_cli__runs_each_experiment(
-    mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
-) -> None:
+def test_suite_cli__runs_each_experiment(mlflow_store: str, golden_dir: Path, tmp_path: Path) -> None:
     write_experiment(tmp_path, "one", golden_dir, {"kind": "template"})
     write_experiment(tmp_path, "two", golden_dir, {"kind": "template"}, role="small")
     result = CliRunner().invoke(app, ["suite", "t", "--experiments", str(tmp_path), "--per-row", "none"])

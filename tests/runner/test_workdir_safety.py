@@ -9,7 +9,6 @@ only what the runner's manifest lists.
 from __future__ import annotations
 
 import json
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from harness.errors import InputError
 from harness.runner.config import load_experiment
 from harness.runner.run import run_experiment
 from harness.runner.workdir import MANIFEST, RunFolder
-from tests.runner.conftest import write_experiment
+from tests.runner.conftest import FakeStages, write_experiment
 
 
 def _store_dir(uri: str) -> Path:
@@ -48,7 +47,7 @@ def test_config__ordinary_names_pass(tmp_path: Path, golden_dir: Path) -> None:
     assert load_experiment(path).name == "qwen2.5-7b_lora"
 
 
-def _interrupted_sibling(fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path) -> None:
+def _interrupted_sibling(fake_stages: FakeStages, golden_dir: Path, tmp_path: Path) -> None:
     """A sibling experiment of suite ``t`` interrupted after one category (its rows stay on disk)."""
     path = write_experiment(tmp_path, "sibling", golden_dir, {"kind": "template"})
     real = fake_stages.write_summary
@@ -62,13 +61,13 @@ def _interrupted_sibling(fake_stages: types.ModuleType, golden_dir: Path, tmp_pa
 
     fake_stages.write_summary = flaky
     with pytest.raises(KeyboardInterrupt):
-        run_experiment(path, per_row="none")
+        run_experiment(path, per_row="none", stages=fake_stages.stages)
     fake_stages.write_summary = real
 
 
 @pytest.mark.parametrize(("suite", "name"), [("t", "."), ("t", ".."), ("..", ".."), (".", "x")])
 def test_run_cli__dot_names_exit_2_and_touch_nothing(
-    mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path,
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path,
     run_cli: Callable[..., tuple[int, str, str]], capsys: pytest.CaptureFixture[str], suite: str, name: str,
 ) -> None:  # fmt: skip
     _interrupted_sibling(fake_stages, golden_dir, tmp_path)
@@ -86,16 +85,16 @@ def test_run_cli__dot_names_exit_2_and_touch_nothing(
 
 
 def test_run__fresh_deletes_only_what_the_runner_wrote(
-    mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
 ) -> None:
     path = write_experiment(tmp_path, "own", golden_dir, {"kind": "template"})
-    result = run_experiment(path, per_row="none")
+    result = run_experiment(path, per_row="none", stages=fake_stages.stages)
     folder = result.folder
     (folder / "my-notes.txt").write_text("keep me", "utf-8")
     (folder / "mine").mkdir()
     (folder / "mine" / "data.csv").write_text("a,b\n", "utf-8")
     assert (folder / MANIFEST).exists()
-    run_experiment(path, mode="fresh", per_row="none")
+    run_experiment(path, mode="fresh", per_row="none", stages=fake_stages.stages)
     assert (folder / "my-notes.txt").read_text("utf-8") == "keep me"
     assert (folder / "mine" / "data.csv").exists()
     assert (folder / "predictions.jsonl").exists()

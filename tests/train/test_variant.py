@@ -102,6 +102,8 @@ def test_generate__predictions_and_cost_metrics(trained: Trained, tiny_base: Pat
     assert [p.category_id for p in preds] == ["9000", "9001", "9002"]
     assert all(isinstance(p.output, str) and p.new_tokens and p.latency_s > 0 for p in preds)
     cost = variant.cost_metrics()
-    assert set(cost) == {"latency_s_per_summary", "tokens_per_s", "peak_gpu_mem_gb", "train_time_s"}
-    assert cost["tokens_per_s"] > 0 and cost["peak_gpu_mem_gb"] == 0.0
+    assert cost.tokens_per_s and cost.tokens_per_s > 0 and cost.latency_s_per_summary
+    # A CPU run measures no GPU memory, and this adapter was trained elsewhere: not measured, not 0.
+    assert cost.peak_gpu_mem_gb is None and cost.train_time_s is None
+    assert set(cost.measured()) == {"latency_s_per_summary", "tokens_per_s"}
     assert variant.params()["variant.generation.max_new_tokens"] == 6

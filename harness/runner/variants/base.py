@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from harness.evaluate.cost import CostFigures
 from harness.registry import Registry
 
 
@@ -34,6 +35,9 @@ class Prediction:
     output: str
     latency_s: float | None = None
     new_tokens: int | None = None
+    generation: Mapping[str, Any] | None = None
+    """Per-row generation record (e.g. whether the output stopped at ``<|im_end|>``); metrics that
+    declare ``needs=["generation"]`` read it. None: the variant records nothing per row."""
 
     def to_row(self) -> dict[str, Any]:
         """The predictions-JSONL row (DESIGN.md: ``{"categoryId", "output"}``)."""
@@ -88,9 +92,12 @@ class Variant(ABC):
     def generate(self, facts: Sequence[dict[str, Any]], ctx: RunContext) -> Iterator[Prediction]:
         """Yields one prediction per facts object, in order, as soon as each is ready."""
 
-    def cost_metrics(self) -> dict[str, float]:
-        """Cost figures under DESIGN.md's names (latency_s_per_summary, tokens_per_s, ...)."""
-        return {}
+    def cost_metrics(self) -> CostFigures:
+        """The cost figures this variant measured itself; the runner fills in per-prediction latency.
+
+        Leave a figure None when it was not measured (GPU memory on a CPU run): never 0.
+        """
+        return CostFigures()
 
 
 VARIANTS: Registry[type[Variant]] = Registry("variant")

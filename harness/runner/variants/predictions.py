@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from harness.errors import InputError
+from harness.evaluate.cost import CostFigures
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
 from harness.runner.variants.base import VARIANTS, Prediction, RunContext, Variant, VariantConfig, VariantInfo
@@ -105,6 +106,6 @@ class PredictionsVariant(Variant):
                     new_tokens=row.get("new_tokens"),
                 )
 
-    def cost_metrics(self) -> dict[str, float]:
-        names = ("latency_s_per_summary", "tokens_per_s", "peak_gpu_mem_gb", "train_time_s")
-        return {name: float(v) for name in names if (v := getattr(self.cfg, name)) is not None}
+    def cost_metrics(self) -> CostFigures:
+        """The figures measured where the outputs were generated, as the config gives them."""
+        return CostFigures.from_mapping(self.cfg.model_dump())

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, Literal
 
+from harness.evaluate.cost import CostFigures
 from harness.runner.variants.base import VARIANTS, Prediction, RunContext, Variant, VariantConfig, VariantInfo
 
 
@@ -35,15 +36,20 @@ class TemplateVariant(Variant):
         return {"variant.kind": "template", "variant.writer": "harness.writers.template.write_summary"}
 
     def generate(self, facts: Sequence[dict[str, Any]], ctx: RunContext) -> Iterator[Prediction]:
-        from harness.writers.template import write_summary
-
         for item in facts:
             start = time.perf_counter()
-            summary = write_summary(item)
+            summary = self.write(item)
             output = json.dumps(summary, ensure_ascii=False)
             yield Prediction(
                 category_id=item["categoryId"], output=output, latency_s=time.perf_counter() - start
             )
 
-    def cost_metrics(self) -> dict[str, float]:
-        return {"train_time_s": 0.0, "peak_gpu_mem_gb": 0.0}
+    def write(self, facts: dict[str, Any]) -> dict[str, str]:
+        """One summary pair; tests subclass this to put a fake writer in (no module patching)."""
+        from harness.writers.template import write_summary
+
+        return write_summary(facts)
+
+    def cost_metrics(self) -> CostFigures:
+        """Nothing to train; no GPU, no tokens: those figures are not measured, not zero."""
+        return CostFigures(train_time_s=0.0)
