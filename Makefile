@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: readme all setup test test-all data facts gate suite golden compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
+.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -45,8 +45,13 @@ ui: setup ## MLflow UI on 127.0.0.1 only, over the harness's SQLite store (one w
 	$(BIN)/harness store init --uri sqlite:///$(abspath $(MLRUNS))/mlflow.db
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(abspath $(MLRUNS))/mlflow.db --default-artifact-root $(abspath $(MLRUNS))/artifacts --host 127.0.0.1 --port $(UI_PORT) --workers 1
 
-golden: setup ## refreeze golden inputs from the sample and recompute golden facts (references stay hand-written)
-	$(BIN)/harness golden build --sample $(SAMPLE) --golden golden
+GOLDEN ?= golden
+golden: setup ## refreeze golden inputs and facts (SAMPLE=export folder, GOLDEN=folder; grow it first with `harness golden pick`)
+	$(BIN)/harness golden build --sample $(SAMPLE) --golden $(GOLDEN)
+
+calibration: setup ## rebuild the calibration writers' predictions and run them through the decision rules
+	$(BIN)/harness calibration build --golden golden
+	$(BIN)/harness calibration check --golden golden
 
 gate: setup ## golden regression gate: facts must match, gated metrics must not regress (golden/baseline.yaml)
 	$(BIN)/harness gate --golden golden

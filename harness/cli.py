@@ -31,6 +31,7 @@ STAGE_CLIS = (
     "harness.runner.cli",
     "harness.train.cli",
     "harness.decide.cli",
+    "harness.calibrate.cli",
 )
 
 

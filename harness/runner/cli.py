@@ -140,6 +140,25 @@ def register(app: typer.Typer) -> None:
             f"{result.facts} facts objects; references stay hand-written, add a MANIFEST changelog line"
         )
 
+    @golden_app.command("pick")
+    def pick(
+        export: Path = typer.Option(..., "--export", help="export folder with products_all.csv, reviews_all.csv"),
+        golden: Path = typer.Option(Path("golden"), "--golden", help="golden folder whose categories.yaml grows"),
+        add: int = typer.Option(20, "--add", min=1, help="how many categories to add"),
+        min_reviews: int = typer.Option(100, "--min-reviews", help="least matched reviews a pick needs"),
+        min_text: int = typer.Option(50, "--min-text", help="least reviews with text a pick needs"),
+    ) -> None:
+        """Append categories of an export to categories.yaml, spread over structures; then `make golden`."""
+        from harness.runner.golden_pick import pick_from_export
+
+        picks = pick_from_export(export, golden, add, min_reviews, min_text)
+        for p in picks:
+            typer.echo(f"{p.category_id}: {p.why}")
+        typer.echo(
+            f"added {len(picks)} of {add} asked to {golden / 'categories.yaml'}; freeze them with "
+            f"`make golden SAMPLE={export} GOLDEN={golden}`, then add a MANIFEST changelog line"
+        )
+
     @store_app.command("init")
     def store_init(
         uri: str = typer.Option(

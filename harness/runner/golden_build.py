@@ -50,7 +50,9 @@ def read_category_ids(golden_dir: Path) -> list[str]:
 
 def _all_ids(products: Path) -> set[str]:
     """Every product id of the full sample (to recognise reviews of unknown products)."""
-    with products.open(encoding="utf-8-sig", newline="") as handle:
+    from harness.data.sniff import detect_encoding
+
+    with products.open(encoding=detect_encoding(products), newline="") as handle:
         return {category_key(row.get("id", "")) for row in csv.DictReader(handle)}
 
 
@@ -63,8 +65,10 @@ def _filter_csv(
     join failure the facts engine must count, and the gate must see it count them the same way.
     Returns the rows written and the ``id`` values of the kept rows.
     """
+    from harness.data.sniff import detect_encoding
+
     try:
-        handle = source.open(encoding="utf-8-sig", newline="")
+        handle = source.open(encoding=detect_encoding(source), newline="")  # real exports may be CP949
     except OSError as exc:
         raise InputError(source, f"cannot open: {exc.strerror or exc}") from None
     kept_ids: set[str] = set()
