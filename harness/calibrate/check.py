@@ -98,24 +98,38 @@ def _record(role: str, name: str, aggregate: Mapping[str, Any], rows: list[dict[
     )
 
 
-def score_writer(golden: GoldenSet, predictions: Sequence[Mapping[str, Any]], source: Path | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Aggregate and rows of one writer's outputs, scored like a run (facts and every reference set)."""
+def needs_references(rules: DecisionRules) -> bool:
+    """The rules compare a reference-based metric (ROUGE), so writers must be scored with references."""
+    return any(name.startswith("rouge") for name in (*rules.floor, *rules.quality.metrics))
+
+
+def score_writer(
+    golden: GoldenSet, predictions: Sequence[Mapping[str, Any]], references: bool, source: Path | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Aggregate and rows of one writer's outputs, scored like a run (facts, and the references when asked)."""
     from harness.evaluate import score_predictions
 
-    report = score_predictions(golden.facts_by_id(), list(predictions), golden.reference_rows or None, source=str(source))
+    refs = (golden.reference_rows or None) if references else None
+    report = score_predictions(golden.facts_by_id(), list(predictions), refs, source=str(source))
     return report.aggregate, report.rows
 
 
 def calibrate(golden: GoldenSet, rules: DecisionRules, folder: Path = PREDICTIONS_DIR) -> Calibration:
-    """Scores and decides every calibration writer; the statements say whether the rules hold."""
+    """Scores and decides every calibration writer; the statements say whether the rules hold.
+
+    ROUGE is the slow part of scoring and descriptive here, so writers are scored against the
+    references only when the rules decide on a reference-based metric.
+    """
     from harness.tracking.runs_query import SuiteRuns
 
+    references = needs_references(rules)
     scored: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for writer in WRITERS:
         path = predictions_path(writer.name, folder)
         if not path.exists():
             raise InputError(path, "calibration predictions are missing (run `make calibration`)")
-        scored[writer.name] = score_writer(golden, read_jsonl(path, required=("categoryId", "output")), path)
+        rows = read_jsonl(path, required=("categoryId", "output"))
+        scored[writer.name] = score_writer(golden, rows, references, path)
     template = _record("template", "template", *scored["template"])
     results = {}
     for writer in WRITERS:

@@ -116,7 +116,9 @@ def grounded_insight(summary: Mapping[str, str], facts: Mapping[str, Any]) -> fl
     of its clause's keywords); the category's own name (카시트, 이유식) read as a scenario or
     keyword; anything another category's reviews say.
 
-    Null when the category has no review text to be grounded in (there is nothing to win or lose).
+    Cannot see: whether the interpretation is right (a scenario named as the most common when it
+    is the fifth), homographs of a review keyword in another sense, a theme paraphrased without two
+    of its words. Null when the category has no review text to be grounded in.
     """
     evidence = review_evidence(facts)
     if not evidence.has_evidence:
@@ -149,6 +151,10 @@ def actionability(
     descriptive sentence; a target with no fact behind it; a target the facts do not have (another
     category's segment or brand); the same target recommended again; more names of one kind (three
     brands listed earn what one brand earns).
+
+    Cannot see: whether the advice is wise, a recommendation phrased outside the Korean forms it
+    knows (``RECOMMENDATION``: about 1 in 12 of reference set A's recommendations, all borderline),
+    a target named only by description ("선두 브랜드").
     """
     evidence = review_evidence(facts)
     credited: set[Item] = set()
@@ -193,7 +199,9 @@ def economy(
     (the second ``17.3%`` costs and earns nothing); padding (a sentence with no fact costs one and
     earns nothing); a wrong number (it costs and earns nothing).
 
-    Null when the summary states nothing at all (empty output).
+    Cannot see: an unfinished paragraph (fewer padding sentences even read as thriftier; the
+    sentence-count and format checks see that), interpretation without a number or name, a number
+    the fact checks cannot derive (it counts as unsupported). Null when nothing is stated at all.
     """
     evidence = review_evidence(facts)
     seen: list[frozenset[str]] = []

@@ -125,8 +125,27 @@ class ReviewEvidence:
         return [item for item, key in self.ages if key in stated]
 
 
+_CACHE: dict[int, tuple[Mapping[str, Any], ReviewEvidence]] = {}
+_CACHE_SIZE = 512
+
+
 def review_evidence(facts: Mapping[str, Any]) -> ReviewEvidence:
-    """The evidence of one category's facts (legacy facts without insights give empty evidence)."""
+    """The evidence of one category's facts (legacy facts without insights give empty evidence).
+
+    Cached per facts object (the scorer passes the same object for every output of a category,
+    and three metrics read it), checked by identity so a new object is never served stale data.
+    """
+    hit = _CACHE.get(id(facts))
+    if hit is not None and hit[0] is facts:
+        return hit[1]
+    evidence = _build(facts)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[id(facts)] = (facts, evidence)
+    return evidence
+
+
+def _build(facts: Mapping[str, Any]) -> ReviewEvidence:
     metrics = as_dict(facts.get("metrics"))
     insights = as_dict(facts.get("reviewInsights"))
     name_words = _name_words(facts)
@@ -246,9 +265,13 @@ def _age_key(age: str) -> tuple[int, str]:
 
 @lru_cache(maxsize=16384)
 def sentence_keywords(sentence: str) -> frozenset[str]:
-    """The facts engine's keywords (Kiwi nouns, roots, 다-form adjectives) of one sentence."""
-    from harness.facts.keywords import get_kiwi
+    """The facts engine's keywords (Kiwi nouns, roots, 다-form adjectives) of one sentence.
+
+    Analysed with the scorer's Kiwi (ROUGE's), the same model the facts engine loads, so a scoring
+    process holds one analyser; tokens do not depend on the worker count.
+    """
+    from harness.evaluate.rouge import analyser
     from harness.facts.text import keyword_of
 
-    words = (keyword_of(token.form, token.tag) for token in get_kiwi().tokenize(sentence))
+    words = (keyword_of(token.form, token.tag) for token in analyser().tokenize(sentence))
     return frozenset(w for w in words if w is not None)

@@ -39,6 +39,11 @@ def _kiwi() -> Any:
     return kiwi
 
 
+def analyser() -> Any:
+    """The scorer's one Kiwi analyser (single-threaded), shared by every metric that needs one."""
+    return _kiwi()
+
+
 @lru_cache(maxsize=65536)
 def _word_tokens(word: str) -> tuple[str, ...]:
     return tuple(t.form.lower() for t in _kiwi().tokenize(word) if t.tag not in _DROP_TAGS)

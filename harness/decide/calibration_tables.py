@@ -1,0 +1,149 @@
+"""The report's quality, calibration and power sections: can the verdict say yes, and how surely?
+
+A "template-only" verdict is evidence only if the same rules would keep a writer that deserves it.
+These tables show the reader that they would (the calibration writers of known quality run through
+the very rules of this report), what each quality metric rewards and cannot see (from the metric's
+own docstring, so code and report cannot drift apart), and how large a difference the golden set
+can detect at all.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Mapping, Sequence
+
+from harness.calibrate.check import Calibration
+from harness.decide.config import DecisionRules
+from harness.decide.power import DEFAULT_POWER, estimate
+from harness.decide.rules import Decision
+from harness.decide.tables import HELD, Table
+
+_PARAGRAPHS = ("Rewards:", "Must not reward:", "Cannot see:")
+
+
+def docstring_parts(func: object) -> dict[str, str]:
+    """The first line and the Rewards / Must not reward / Cannot see paragraphs of a docstring."""
+    doc = inspect.getdoc(func) or ""
+    parts = {"summary": doc.split("\n", 1)[0].strip()}
+    for block in re.split(r"\n\s*\n", doc):
+        flat = " ".join(block.split())
+        for label in _PARAGRAPHS:
+            if flat.startswith(label):
+                parts[label.rstrip(":")] = flat[len(label) :].strip()
+    return parts
+
+
+def quality_metrics_table(metrics: Sequence[str]) -> Table:
+    """What each of the rules' quality metrics rewards, must not reward and cannot see."""
+    from harness.evaluate import quality
+
+    rows = []
+    for name in metrics:
+        func = getattr(quality, name, None)
+        if func is None:
+            rows.append([name, "(not one of the research log's quality metrics)", "", "", ""])
+            continue
+        parts = docstring_parts(func)
+        rows.append(
+            [name, parts["summary"], parts.get("Rewards", ""), parts.get("Must not reward", ""), parts.get("Cannot see", "")]
+        )
+    return Table(
+        "Quality as the research log defines it",
+        ["metric", "what", "rewards", "must not reward", "cannot see"],
+        rows,
+        "The log keeps 7B when its review-text insights and actionable implications (실행 시사점) are "
+        "consistently more specific than template-only; these metrics measure that against each category's "
+        "facts, never against a hand-written summary.",
+    )
+
+
+def _diff_text(cmp: object | None) -> str:
+    if cmp is None:
+        return "n/a"
+    iv = cmp.interval  # type: ignore[attr-defined]
+    if iv.n == 0:
+        return "no paired category"
+    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}] {cmp.wins}W {cmp.losses}L"  # type: ignore[attr-defined]
+
+
+def calibration_table(calibration: Calibration, rules: DecisionRules) -> Table:
+    """Each calibration writer against the template under this report's rules."""
+    pct = round(rules.bootstrap.confidence * 100)
+    rows = []
+    for name, result in calibration.results.items():
+        comparisons = result.candidate.versus_template
+        floor = HELD[result.candidate.floor_ok]
+        rows.append(
+            [
+                name,
+                result.writer.description,
+                result.writer.expected,
+                floor,
+                *(_diff_text(comparisons.get(m)) for m in rules.quality.metrics),
+                "kept" if result.kept else "not kept",
+                result.stopped_by,
+            ]
+        )
+    return Table(
+        "Calibration: writers of known quality through these rules",
+        ["writer", "what it is", "must be", "floor", *(f"{m} (writer - template)" for m in rules.quality.metrics),
+         "verdict", "why"],  # fmt: skip
+        rows,
+        f"Canned outputs (experiments/predictions/calibration/, `make calibration`) scored and decided exactly "
+        f"like this suite's runs, each as the one candidate against the template; differences are means over "
+        f"golden categories with the {pct}% paired bootstrap interval and categories won (W) and lost (L).",
+    )
+
+
+def statements_table(calibration: Calibration) -> Table:
+    return Table(
+        "Calibration statements",
+        ["statement", "result"],
+        [[s.text, HELD[s.held]] for s in calibration.statements],
+        "The verdict is evidence only if all four hold: it can say yes to a writer that deserves it and no "
+        "to the rest.",
+    )
+
+
+def power_table(
+    decision: Decision, calibration: Calibration | None, rules: DecisionRules, power: float = DEFAULT_POWER
+) -> Table:
+    """Smallest detectable difference and categories needed, from the paired differences' spread."""
+    confidence = rules.bootstrap.confidence
+    sources: list[tuple[str, Mapping[str, object]]] = []
+    if calibration is not None and "expert" in calibration.results:
+        sources.append(("expert - template (calibration)", calibration.results["expert"].candidate.versus_template))
+    for role, candidate in decision.candidates.items():
+        sources.append((f"{decision.labels.get(role, role)} - template", candidate.versus_template))
+    rows = []
+    for label, comparisons in sources:
+        for metric in rules.quality.metrics:
+            cmp = comparisons.get(metric)
+            if cmp is None:
+                continue
+            diffs = list(cmp.diffs.values())  # type: ignore[attr-defined]
+            observed = sum(diffs) / len(diffs) if diffs else 0.0
+            effects = [e for e in (observed, observed / 2) if e > 0]
+            est = estimate(diffs, confidence, power, effects)
+            need = "; ".join(f"{e:.3g}: {n} categories" for e, n in est.needed.items() if n is not None)
+            rows.append(
+                [
+                    label,
+                    metric,
+                    str(est.n),
+                    "n/a" if est.sd is None else f"{est.sd:.3g}",
+                    f"{observed:+.3g}",
+                    "n/a" if est.mdd is None else f"{est.mdd:.3g}",
+                    need or "no positive difference to size for",
+                ]
+            )
+    return Table(
+        "Power of the golden set",
+        ["paired differences", "metric", "categories", "sd of differences", "observed mean",
+         f"smallest detectable ({round(confidence * 100)}%, power {power:.0%})", "categories needed (effect: n)"],  # fmt: skip
+        rows,
+        "From the spread of per-category paired differences (normal approximation, harness.decide.power): the "
+        "smallest mean difference this golden set detects with the given power, and how many golden categories "
+        "the observed effect (and half of it) would need. Grow the set with `harness golden pick` and `make golden`.",
+    )
