@@ -12,12 +12,17 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from harness.calibrate.check import Calibration
+from harness.calibrate.check import PREDICTIONS_DIR, Calibration
 from harness.decide.config import DecisionRules
+from harness.decide.plots import wins_losses
 from harness.decide.power import DEFAULT_POWER, estimate
 from harness.decide.rules import Decision
-from harness.decide.tables import HELD, Table
+from harness.decide.tables import HELD, Plot, Table
+from harness.errors import InputError
 
 _PARAGRAPHS = ("Rewards:", "Must not reward:", "Cannot see:")
 
@@ -52,7 +57,7 @@ def quality_metrics_table(metrics: Sequence[str]) -> Table:
         "Quality as the research log defines it",
         ["metric", "what", "rewards", "must not reward", "cannot see"],
         rows,
-        "The log keeps 7B when its review-text insights and actionable implications (실행 시사점) are "
+        "The research log keeps the larger model when its review-text insights and actionable implications (실행 시사점) are "
         "consistently more specific than template-only; these metrics measure that against each category's "
         "facts, never against a hand-written summary.",
     )
@@ -147,3 +152,59 @@ def power_table(
         "smallest mean difference this golden set detects with the given power, and how many golden categories "
         "the observed effect (and half of it) would need. Grow the set with `harness golden pick` and `make golden`.",
     )
+
+
+_CALIBRATIONS: dict[tuple[str, ...], Calibration] = {}
+"""The last calibration, by rules, golden set and predictions folder: it does not depend on the suite."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """The report's quality, calibration and power tables, its calibration figure, and their numbers."""
+
+    tables: list[Table]
+    plots: list[Plot]
+    numbers: dict[str, Any]
+
+
+def report_section(
+    decision: Decision, rules: DecisionRules, notes: list[str], golden: str | Path = "golden",
+    predictions: str | Path = PREDICTIONS_DIR,
+) -> Section:  # fmt: skip
+    """Everything the report says about quality, calibration and power; a missing calibration is a note."""
+    from harness.calibrate.check import calibrate
+    from harness.runner.golden import REPO_ROOT, load_golden
+
+    calibration: Calibration | None = None
+    folder = Path(predictions)
+    if not folder.is_absolute() and not folder.exists():
+        folder = REPO_ROOT / folder
+    try:
+        golden_set = load_golden(golden)
+        key = (rules.model_dump_json(), str(golden_set.folder), golden_set.data_hash, str(folder.resolve()))
+        if key not in _CALIBRATIONS:
+            _CALIBRATIONS.clear()
+            _CALIBRATIONS[key] = calibrate(golden_set, rules, folder)
+        calibration = _CALIBRATIONS[key]
+    except InputError as exc:
+        notes.append(f"calibration not run: {exc}")
+    table_list = [quality_metrics_table(rules.quality.metrics)]
+    plot_list: list[Plot] = []
+    numbers: dict[str, Any] = {}
+    if calibration is not None:
+        table_list += [calibration_table(calibration, rules), statements_table(calibration)]
+        comparisons = {name: r.candidate.versus_template for name, r in calibration.results.items()}
+        plot_list.append(
+            Plot("calibration", "Calibration writers: per-category difference from the template", wins_losses(comparisons))
+        )
+        numbers["calibration"] = {
+            "statements": {s.text: s.held for s in calibration.statements},
+            "writers": {
+                name: {"kept": r.kept, "why": r.stopped_by, **{m: c.to_dict() for m, c in comparisons[name].items()}}
+                for name, r in calibration.results.items()
+            },
+        }
+    power = power_table(decision, calibration, rules)
+    table_list.append(power)
+    numbers["power"] = [dict(zip(power.header, row, strict=True)) for row in power.rows]
+    return Section(table_list, plot_list, numbers)

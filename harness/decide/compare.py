@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.decide import plots, tables
+from harness.decide.calibration_tables import report_section
 from harness.decide.config import DEFAULT_RULES, DecisionRules, load_rules
 from harness.decide.guarded import GuardedResult, compose
 from harness.decide.metrics import known_metrics
@@ -101,10 +102,13 @@ def build_content(
             ),
         )
     )
+    notes = list(decision.notes)
+    section = report_section(decision, rules, notes)  # quality metrics, calibration, power (issue 16)
     table_list = [
         tables.what_ran(decision, suite),
         tables.rules_at_a_glance(decision),
         *tables.rule_tables(decision),
+        *section.tables,
         tables.metrics_table(intervals, metrics, rules.bootstrap.confidence),
     ]
     if decision.candidates:
@@ -112,9 +116,8 @@ def build_content(
     if guarded:
         table_list.append(tables.guarded_table(guarded, decision, metrics))
     table_list.append(tables.cost_table(decision))
-    content = tables.ReportContent(
-        decision.suite, decision.verdict, decision.headline, table_list, plot_list, list(decision.notes)
-    )
+    plot_list += section.plots
+    content = tables.ReportContent(decision.suite, decision.verdict, decision.headline, table_list, plot_list, notes)
     numbers = {
         "suite": decision.suite,
         "verdict": decision.verdict,
@@ -140,7 +143,8 @@ def build_content(
             }
             for r, g in guarded.items()
         },
-        "notes": list(decision.notes),
+        "notes": notes,
+        **section.numbers,
     }
     return content, numbers
 

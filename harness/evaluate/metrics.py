@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.evaluate import content
+from harness.evaluate import content, quality
 from harness.evaluate import format_metrics as fmt
 from harness.evaluate.cost import COST_METRICS, CostMetric
 from harness.evaluate.fidelity import numeric_fidelity as supported_share
@@ -87,8 +87,8 @@ def _rouge(row: RowInputs, name: str) -> float | None:
 
 @METRICS.metric("rouge1_f", higher_is_better=True, kind="float", needs=["summary", "references"])
 def rouge1_f(row: RowInputs) -> float | None:
-    """ROUGE-1 F against the golden references, on kiwipiepy morphemes (rouge-score's default
-    tokenizer deletes Hangul and scores any two Korean sentences 1.0)."""
+    """ROUGE-1 F against the golden references (the best of two writers' sets per summary), on kiwipiepy
+    morphemes (rouge-score's default tokenizer deletes Hangul and scores any two Korean sentences 1.0)."""
     return _rouge(row, "rouge1_f")
 
 
@@ -125,8 +125,43 @@ def banned_phrase(row: RowInputs) -> Detailed:
 
 @METRICS.metric("insight_specificity", higher_is_better=True, kind="float", needs=["summary", "facts", "checks"])
 def insight_specificity(row: RowInputs) -> int:
-    """Distinct supported facts, brands, keywords, segments and scenarios a summary uses."""
+    """Distinct supported facts, brands, keywords, segments and scenarios a summary uses.
+
+    Descriptive only: it grows with every fact listed, so the template (about 31 a summary by
+    construction) outscores a concise expert; the rules use the research log's quality metrics.
+    """
     return content.insight_specificity(row.summary, row.facts, row.checks)
+
+
+@METRICS.metric("grounded_insight", higher_is_better=True, kind="float", needs=["summary", "facts"])
+def grounded_insight(row: RowInputs) -> float | None:
+    """Review evidence stated: scenarios, ages, distinctive keywords, praise and complaint themes, two per kind (0-10).
+
+    The research log's 리뷰 텍스트 기반 인사이트, measured against the category's review facts with
+    the facts engine's own definitions (``harness.evaluate.quality.grounded_insight``); null without
+    review text.
+    """
+    return quality.grounded_insight(row.summary, row.facts)
+
+
+@METRICS.metric("actionability", higher_is_better=True, kind="float", needs=["summary", "facts", "checks"])
+def actionability(row: RowInputs) -> float:
+    """Kinds of target (segment, scenario, age, brand) named by recommendations with a fact behind them (0-4).
+
+    The research log's 실행 시사점: a recommendation counts when it names what to act on in this
+    category and a supported number or review evidence stands behind it
+    (``harness.evaluate.quality.actionability``).
+    """
+    return quality.actionability(row.summary, row.facts, row.checks)
+
+
+@METRICS.metric("economy", higher_is_better=True, kind="float", needs=["summary", "facts", "checks"])
+def economy(row: RowInputs) -> float | None:
+    """New supported facts per sentence, three at most, over every number, name and empty sentence spent (0-1).
+
+    No reward for listing, restating or padding (``harness.evaluate.quality.economy``).
+    """
+    return quality.economy(row.summary, row.facts, row.checks)
 
 
 def metric_for(key: str) -> Metric:

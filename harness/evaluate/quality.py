@@ -153,7 +153,7 @@ def actionability(
     brands listed earn what one brand earns).
 
     Cannot see: whether the advice is wise, a recommendation phrased outside the Korean forms it
-    knows (``RECOMMENDATION``: about 1 in 12 of reference set A's recommendations, all borderline),
+    knows (``RECOMMENDATION``: 1 of reference set A's 40, "~하면 자리를 잡을 여지가 있습니다"),
     a target named only by description ("선두 브랜드").
     """
     evidence = review_evidence(facts)

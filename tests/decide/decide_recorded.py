@@ -18,7 +18,15 @@ CATEGORIES = [str(i) for i in range(101, 111)]
 SPREAD = [1.0, 0.8, 1.2, 0.9, 1.1, 1.0, 0.7, 1.3, 1.0, 0.95]
 BASE_SPECIFICITY = [3.0, 5.0, 2.0, 4.0, 6.0, 3.0, 4.0, 5.0, 2.0, 3.0]
 BASE_ROUGE = [0.20, 0.25, 0.18, 0.22, 0.30, 0.21, 0.19, 0.27, 0.24, 0.23]
-QUALITY_UNITS = {"insight_specificity": 1.0, "rougeL_f": 0.05, "rouge1_f": 0.05, "rouge2_f": 0.05}
+# Quality metrics move with a run's shift, each in its own units from its own per-category base.
+QUALITY: dict[str, tuple[list[float], float]] = {
+    "insight_specificity": (BASE_SPECIFICITY, 1.0),
+    "grounded_insight": (BASE_SPECIFICITY, 1.0),
+    "actionability": ([b / 3 for b in BASE_SPECIFICITY], 0.5),
+    "economy": ([2 * b for b in BASE_ROUGE], 0.05),
+    **{m: (BASE_ROUGE, 0.05) for m in ("rougeL_f", "rouge1_f", "rouge2_f")},
+}
+QUALITY_UNITS = {name: unit for name, (_, unit) in QUALITY.items()}
 GOOD_COST = {
     "latency_s_per_summary": 2.0,
     "tokens_per_s": 40.0,
@@ -64,10 +72,9 @@ def synthetic_rows(spec: RunSpec) -> list[dict[str, Any]]:
                 row[metric.name] = (not good) if i < spec.bad_rows.get(metric.name, 0) else good
             elif metric.name == "numeric_fidelity":
                 row[metric.name] = 0.5 if i < spec.bad_rows.get(metric.name, 0) else 1.0
-            elif metric.name == "insight_specificity":
-                row[metric.name] = BASE_SPECIFICITY[i] + shifts[i] * QUALITY_UNITS[metric.name]
-            elif metric.name in QUALITY_UNITS:
-                row[metric.name] = BASE_ROUGE[i] + shifts[i] * QUALITY_UNITS[metric.name]
+            elif metric.name in QUALITY:
+                base, unit = QUALITY[metric.name]
+                row[metric.name] = base[i] + shifts[i] * unit
             else:
                 row[metric.name] = 0.5
         rows.append(row)

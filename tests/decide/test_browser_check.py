@@ -27,7 +27,7 @@ def test_browser_check__report_renders_verdict_and_every_plot(
     result = check_report(tmp_path / "decision.html", tmp_path / "shot.png")
     assert result.problems == []
     assert result.verdict and result.verdict.startswith("Verdict: keep the large model")
-    assert result.plots_rendered == result.plots_in_file == 3
+    assert result.plots_rendered == result.plots_in_file == 4  # metrics, wins, cost, calibration
     assert (tmp_path / "shot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -33,7 +33,10 @@ def test_compare__writes_reports_and_logs_decision_run(
     assert md.splitlines()[0].startswith("**Verdict: ")
     assert "tiny-qwen2-large (CPU stand-in for Qwen2.5-7B)" in md
     assert "7B" not in md.replace("Qwen2.5-7B", "")
-    assert html.count('class="plot"') == 3
+    assert html.count('class="plot"') == 4  # metrics, wins, cost, calibration
+    for section in ("Quality as the research log defines it", "Calibration statements", "Power of the golden set"):
+        assert f"## {section}" in md and f"<h2>{section}</h2>" in html
+    assert md.count("| holds |") >= 4 and "the expert summaries are kept | holds" in md
     assert not re.search(r"(src|href)=\"(https?:)?//", html), "the HTML must not load network resources"
     assert result.decision_run_id is not None
     run = MlflowClient(mlflow_store).get_run(result.decision_run_id)

@@ -30,7 +30,7 @@ def test_load_rules__shipped_file_is_valid() -> None:
         ("win_share:", "win_shares:", "quality.win_shares: unknown key"),
         ("resamples: 2000", "resamples: lots", "bootstrap.resamples: Input should be a valid integer"),
         ("json_valid_rate: {min: 0.95}", "json_valid_rat: {min: 0.95}", "did you mean 'json_valid_rate'?"),
-        ("rougeL_f]", "rouge_L]", "quality.metrics.rouge_L"),
+        ("economy]", "econmy]", "quality.metrics.econmy"),
         ("latency_s_per_summary: {max: 15.0}", "latency_s_per_summary: {}", "give 'min', 'max' or both"),
         ("version: 1", "version: [1", "malformed YAML"),
     ],

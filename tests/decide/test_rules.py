@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from decide_recorded import Recorder, RunSpec, synthetic_rows
+from decide_recorded import QUALITY_UNITS, Recorder, RunSpec, synthetic_rows
 
 from harness.decide.config import LargeOverSmallConfig, load_rules
 from harness.decide.rules import decide
@@ -137,11 +137,12 @@ def test_decide__models_without_template_is_input_error(record_suite: Recorder, 
 
 
 def test_decide__large_over_small_any_versus_all(record_suite: Recorder, mlflow_store: str) -> None:
-    # Large is clearly ahead of small on insight_specificity but within noise on rougeL_f.
+    # Large is clearly ahead of small on every quality metric but the last, where it is within noise.
+    noisy = load_rules().quality.metrics[-1]
     small_rows = synthetic_rows(RunSpec("small", shift=1.0))
     large_rows = synthetic_rows(RunSpec("large", shift=3.0))
     for big, little, noise in zip(large_rows, small_rows, NOISE, strict=True):
-        big["rougeL_f"] = little["rougeL_f"] + noise * 0.05
+        big[noisy] = little[noisy] + noise * QUALITY_UNITS[noisy]
     record_suite(RunSpec("template"), RunSpec("small", rows=small_rows), RunSpec("large", rows=large_rows))
     suite = load_suite("cpu", mlflow_store)
     rules = load_rules()

@@ -255,3 +255,28 @@ def test_sentences__checks_follow_their_own_summary() -> None:
     stated = {(p.key, p.index): [c.stated.text for c in p.checks] for p in parts}
     assert stated[("marketOverviewSummary", 1)] == ["86.7%"]
     assert stated[("growthSummary", 1)] == ["2024년", "467건"]
+
+
+# Sentences copied from golden/references.jsonl (reference set A, another writer), labelled by hand.
+SET_A_ADVICE = [
+    "진입 장벽이 낮은 대신 브랜드 충성도가 약하므로, 신규 브랜드는 전집이나 사운드북처럼 묶음 구성과 기능으로 존재감을 확보해야 합니다.",
+    "다만 2024년의 급증은 소수 제품의 판촉이나 리뷰 이벤트가 만든 결과일 수 있어 제품별 분해가 필요합니다.",
+    "분산형 시장에서 수요가 빠르게 커지고 있으므로 지금이 신규 라인업을 투입하기에 유리한 시점으로 판단됩니다.",
+    "선두 두 브랜드가 시장의 대부분을 잡고 있어 신규 브랜드는 안전 인증과 특정 연령대 같은 좁은 영역에서 신뢰를 쌓는 전략이 현실적입니다.",
+    "브랜드 표기가 없는 제품의 리뷰가 17.3%로 많아 실제 브랜드 집중도는 이보다 다를 수 있다는 점에 유의하셔야 합니다.",
+    "작성일이 복구되기 전까지 이 카테고리는 성장 시장으로도 쇠퇴 시장으로도 분류하지 않는 것이 바람직합니다.",
+    "그 전까지는 이 카테고리를 성장 시장이나 하락 시장으로 분류하지 않는 것이 안전합니다.",
+    "절충형과 휴대용 제품이 주력인 만큼 외출 시 한 손 조작과 내구성을 입증하는 콘텐츠에 투자하시기를 권고드립니다.",
+]
+SET_A_DESCRIPTION = [
+    "베베락(4.5%)과 마더케이(2.6%)가 뒤를 잇지만 상위 3개 브랜드 점유율 93.9% 대부분이 에디슨의 몫이어서, 후발 브랜드가 정면 경쟁으로 점유율을 가져오기는 어렵습니다.",
+    "2022년의 급증은 지속적인 수요가 아니라 특정 시기의 일회성 수요나 판촉으로 보는 것이 타당합니다.",
+    "리뷰에서 허리, 착용, 받침과 함께 아프다는 표현이 자주 나오므로 착용감과 허리 부담이 구매 결정의 핵심입니다.",
+    "따라서 성장률, 최고 연도, 최근 추세 모두 제시하지 않는 것이 정확합니다.",
+    "선두권이 촘촘하게 붙어 있는 중간 집중도 시장이어서 가격과 구성 경쟁이 점유율을 좌우합니다.",
+]
+
+
+def test_is_recommendation__another_writers_sentences() -> None:
+    assert [s for s in SET_A_ADVICE if not is_recommendation(s)] == []
+    assert [s for s in SET_A_DESCRIPTION if is_recommendation(s)] == []
