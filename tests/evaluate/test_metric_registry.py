@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,8 +97,14 @@ def test_metric__declaration_errors_at_import_time() -> None:
 def test_registered_metrics__declare_what_they_read_and_score_real_outputs(
     reference_facts: list[dict[str, Any]],
 ) -> None:
-    """Every shipped metric over template outputs with references and odd outputs: no metric errors."""
+    """Every shipped metric over template outputs with references and odd outputs: no metric errors.
+
+    The real reference facts are legacy (no review insights), so a golden facts object with review
+    insights joins them: grounded_insight is null, honestly, where there is no review text.
+    """
     facts = {f["categoryId"]: f for f in reference_facts}
+    golden_1 = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "quality_facts_1.json").read_text("utf-8"))
+    facts["golden-1"] = {**golden_1, "categoryId": "golden-1"}
     preds = [{"categoryId": k, "output": json.dumps(write_summary(f), ensure_ascii=False)} for k, f in facts.items()]
     preds += [{"categoryId": 4, "output": raw} for raw in ("", "<|im_end|>市场", '{"marketOverviewSummary": 3}')]
     refs = [{"categoryId": k, **write_summary(f)} for k, f in facts.items()]
