@@ -9,6 +9,7 @@ any of their families is accepted, and without a cue every fact of the right uni
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 
@@ -35,6 +36,8 @@ def clause_before(text: str, start: int, floor: int) -> str:
 
 
 def _rank_test(rank: StatedNumber) -> LabelTest:
+    if not math.isfinite(rank.value):  # a looping model's 309-digit "rank": no brand has it
+        return lambda label: False
     n = int(rank.value)
     if rank.unit == "위":
         allowed = {f"metrics.topBrands[{n - 1}].share"} | ({"top1_share"} if n == 1 else set())
@@ -132,10 +135,10 @@ class YearScope:
         elif _BREAK.search(self.text, self.position, stated.start):
             self.stale = True
         self.position = stated.end
-        if stated.unit == "년" and stated.value >= 1000:
+        if stated.unit == "년" and 1000 <= stated.value < 10_000:  # a year; 10^309 (inf) is not one
             if self.stale:
                 self.years, self.stale = set(), False
-            high = int(stated.high) if stated.high is not None else int(stated.value)
+            high = int(stated.high) if stated.high is not None and math.isfinite(stated.high) else int(stated.value)
             self.years.update(range(int(stated.value), min(high, int(stated.value) + 50) + 1))
             return True
         return False

@@ -15,6 +15,7 @@ tokenizer on real summaries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from harness.writers.contract import SUMMARY_KEYS
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 ROUGE_METRICS = {"rouge1": "rouge1_f", "rouge2": "rouge2_f", "rougeL": "rougeL_f"}
 _DROP_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW", "W_EMOJI"})
+_SURROGATES = re.compile("[\ud800-\udfff]")  # lone halves (JSON "\\ud800") that Kiwi cannot encode
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def korean_tokens(text: str) -> tuple[str, ...]:
 
     Cached per text: rouge-score tokenizes both sides for ROUGE-1/2 and ROUGE-L reuses them.
     """
+    text = _SURROGATES.sub(" ", text)
     return tuple(token for word in text.split() for token in _word_tokens(word))
 
 

@@ -99,7 +99,9 @@ def _strip_special_tokens(text: str, repairs: list[str]) -> str:
     """Cuts at the first end-of-turn token that follows real content and drops the rest of the tokens."""
     pos = 0
     while (match := _END_TOKENS.search(text, pos)) is not None:
-        if text[: match.start()].strip() and _ANY_SPECIAL.sub("", text[: match.start()]).strip():
+        # Only the stretch since the previous end token can hold new content (everything before it
+        # was markup or blank), so each character is looked at once: 200,000 tokens stay linear.
+        if _ANY_SPECIAL.sub("", text[pos : match.start()]).strip():
             if text[match.end() :].strip():
                 repairs.append("cut_after_end_token")
             text = text[: match.start()]
