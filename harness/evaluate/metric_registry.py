@@ -32,6 +32,14 @@ OPTIONAL_INPUTS: frozenset[str] = frozenset({"references", "generation"})
 """Inputs a row may lack: a metric that needs one scores null (not an error) where it is absent."""
 
 MAX_ERROR_CHARS = 200
+MAX_SCORED_CHARS = 100_000
+"""Outputs longer than this are not normalized: two summary paragraphs are a few thousand
+characters, and every metric that reads the summary is linear or worse in its length (a 20 MB
+output took minutes). Raw-text metrics still read all of it; the others are null with the reason."""
+
+
+class OutputTooLong(ValueError):
+    """The output is longer than :data:`MAX_SCORED_CHARS`: its summary metrics cannot be computed."""
 
 
 class Detailed(NamedTuple):
@@ -183,7 +191,10 @@ class RowInputs:
         def run() -> Normalized:
             from harness.writers.normalize import normalize_output
 
-            return normalize_output(self._shared.raw)
+            raw = self._shared.raw
+            if len(raw) > MAX_SCORED_CHARS:
+                raise OutputTooLong(f"an output of {len(raw):,} characters is over the {MAX_SCORED_CHARS:,} scored")
+            return normalize_output(raw)
 
         return self.memo("normalized", run)
 

@@ -7,7 +7,6 @@ of one category costs little more than parsing their numbers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,8 +29,10 @@ class ScoreReport:
         return {"rows": self.rows, "aggregate": self.aggregate}
 
     def to_json(self, indent: int | None = 2) -> str:
-        """The ``scores.json`` text (Hangul unescaped)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        """The ``scores.json`` text (Hangul unescaped; a lone surrogate escaped, so it encodes)."""
+        from harness.jsonl import dumps
+
+        return dumps(self.to_dict(), indent=indent)
 
 
 def score_output(

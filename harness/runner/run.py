@@ -201,14 +201,12 @@ def generate_into(
 
 def _write_outputs(folder: RunFolder, config: ExperimentConfig, golden: GoldenSet, scored: Scored,
                    predictions: list[dict[str, Any]]) -> list[Path]:  # fmt: skip
-    from harness.jsonl import write_jsonl
+    from harness.jsonl import dumps, write_jsonl
 
     write_jsonl(folder.file(PREDICTIONS), predictions)  # golden order, torn lines dropped
     write_jsonl(folder.file("normalized.jsonl"), scored.normalized)
     write_jsonl(folder.file("facts.jsonl"), golden.facts)
-    folder.file("scores.json").write_text(
-        json.dumps(scored.report, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    folder.file("scores.json").write_text(dumps(scored.report, indent=2), encoding="utf-8")
     folder.file("config.yaml").write_text(
         yaml.safe_dump(config.resolved(), allow_unicode=True, sort_keys=False), "utf-8"
     )

@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from harness.errors import InputError
 from harness.ids import category_key
+from harness.jsonl import dumps, parse_line
 
 PREDICTIONS = "predictions.jsonl"
 TIMINGS = "timings.jsonl"
@@ -78,13 +79,11 @@ def _read_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
         if not line.strip():
             continue
         try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
+            rows.append(parse_line(line, path, lineno))
+        except InputError as exc:
             if lineno == len(lines):
                 return rows, 1
-            raise InputError(
-                path, "malformed JSON in a run folder (not a torn last line)", f"line {lineno}"
-            ) from None
+            raise InputError(path, f"{exc.problem} in a run folder (not a torn last line)", f"line {lineno}") from None
     return rows, 0
 
 
@@ -215,7 +214,7 @@ class RunFolder:
     def _rewrite(self, name: str, rows: list[dict[str, Any]]) -> None:
         with self.file(name).open("w", encoding="utf-8") as handle:
             for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                handle.write(dumps(row) + "\n")
 
     def append(self, prediction: dict[str, Any], timing: dict[str, Any]) -> None:
         """Appends one prediction and its timing, flushed and fsynced before returning."""
@@ -224,6 +223,6 @@ class RunFolder:
             self._timing = self.file(TIMINGS).open("a", encoding="utf-8")
         assert self._timing is not None
         for handle, row in ((self._pred, prediction), (self._timing, timing)):
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.write(dumps(row) + "\n")
             handle.flush()
             os.fsync(handle.fileno())

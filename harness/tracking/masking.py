@@ -39,8 +39,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def mask_text(text: str) -> str:
-    """``text`` with every recognised credential replaced by ``***``."""
+    """``text`` with every recognised credential replaced by ``***``, storable as UTF-8.
+
+    A lone surrogate (a model can emit one) cannot be encoded, and MLflow then fails the whole
+    table or trace; it is shown as U+FFFD here (``predictions.jsonl`` keeps it, escaped).
+    """
+    text = _SURROGATE.sub("\ufffd", text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

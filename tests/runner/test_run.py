@@ -187,3 +187,23 @@ def test_run__resume_after_hard_kill(
     assert result.run_id == orphan.info.run_id and calls == [38, 27, 1]
     assert client.get_run(orphan.info.run_id).info.status == "FINISHED"
     assert result.metrics["json_valid_rate"] == 1.0  # the kept row "{}" plus three new ones: all objects
+
+
+@pytest.mark.parametrize("per_row", ["table", "genai"])
+def test_run__lone_surrogate_from_the_predictions_variant_finishes(
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path, per_row: str
+) -> None:
+    """Issue 13: ``RunFolder.append`` once raised UnicodeEncodeError here, failing every resume too."""
+    facts = [json.loads(x) for x in (golden_dir / "facts.jsonl").read_text("utf-8").splitlines()]
+    rows = [{"categoryId": f["categoryId"], "output": json.dumps(fake_stages.write_summary(f), ensure_ascii=False)}
+            for f in facts]  # fmt: skip
+    rows[1]["output"] = rows[1]["output"][:-2] + '\ud800"}'
+    preds = tmp_path / "preds.jsonl"
+    preds.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")  # ASCII escapes: valid UTF-8
+    path = write_experiment(tmp_path, "surrogate", golden_dir, {"kind": "predictions", "path": str(preds),
+                                                               "model_name": "m"})  # fmt: skip
+    result = run_experiment(path, per_row=per_row, stages=fake_stages.stages)
+    client = MlflowClient(mlflow_store)
+    assert client.get_run(result.run_id).info.status == "FINISHED"
+    kept = _artifact_text(client, result.run_id, "predictions.jsonl", tmp_path).splitlines()
+    assert json.loads(kept[1])["output"] == rows[1]["output"]
