@@ -19,7 +19,8 @@ from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when
 
 def lengths_of(sft: Path, base: Path) -> list[int]:
     """Token length of prompt + completion of every example (what the trainer feeds the model)."""
-    from harness.train.sft import read_sft, to_prompt_completion
+    from harness.train.prompt import to_prompt_completion
+    from harness.train.sft_io import read_sft
     from harness.train.trainer import load_tokenizer
 
     tok = load_tokenizer(base, "right")

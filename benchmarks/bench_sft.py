@@ -44,7 +44,7 @@ def _cpu() -> float:
 
 
 def main() -> None:
-    from harness.train.sft import default_workers
+    from harness.train.sft_pool import default_workers
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=Path, default=Path("data/large/products_all.csv"))

@@ -43,7 +43,7 @@ def main() -> None:
     from harness.jsonl import read_jsonl
     from harness.train.config import GenerationSettings, LoraSettings, TrainerSettings
     from harness.train.generate import Generator
-    from harness.train.sft import read_sft
+    from harness.train.sft_io import read_sft
     from harness.train.tiny_model import build_tiny_model, spec_for
     from harness.train.trainer import train_adapter
 

@@ -18,7 +18,7 @@ GOLDEN_DIR = Path("golden")
 
 
 def _golden(exclude_golden: Path | None) -> set[str]:
-    from harness.train.sft import load_golden_ids
+    from harness.train.sft_io import load_golden_ids
 
     if exclude_golden is not None:
         return load_golden_ids(exclude_golden)
@@ -66,24 +66,51 @@ def sft_build(
     workers: Annotated[
         int | None, typer.Option(help="processes building categories (default: the CPUs available; 1 = in-process)")
     ] = None,
+    tokenizer: Annotated[
+        Path | None, typer.Option(help="tokenizer folder (a base model's): count tokens, and fit --max-length")
+    ] = None,
+    max_length: Annotated[
+        int | None, typer.Option(help="with --tokenizer: every example fits N tokens with its whole target")
+    ] = None,
 ) -> None:
     """Build chat-format SFT data (system, user = facts JSON, assistant = summary JSON)."""
     from harness.errors import InputError
     from harness.train.config import SFTSettings
-    from harness.train.sft import build_sft_file, default_workers
+    from harness.train.sft import build_sft_file
+    from harness.train.sft_io import build_record_path
+    from harness.train.sft_pool import default_workers
 
     if workers is not None and workers < 1:
         raise InputError("--workers", f"must be at least 1, got {workers}")
-
+    if max_length is not None and tokenizer is None:
+        raise InputError("--max-length", "needs --tokenizer (token budgets are counted in a tokenizer's tokens)")
     settings = SFTSettings(
         products=str(products), reviews=str(reviews), samples_per_category=samples_per_category,
         subsample_ratio=subsample_ratio, max_categories=max_categories, min_products=min_products,
         use_review_text=use_review_text, references=str(references) if references else None, seed=seed,
     )  # fmt: skip
-    stats = build_sft_file(settings, out, _golden(exclude_golden), workers=workers or default_workers())
-    d = stats.to_dict()
-    d.pop("training_category_ids")
+    budget = _budget(tokenizer, max_length) if tokenizer is not None else None
+    stats = build_sft_file(settings, out, _golden(exclude_golden), workers=workers or default_workers(), budget=budget)
+    d = stats.counts()
     typer.echo(f"{out}: " + ", ".join(f"{k} {v}" for k, v in d.items()))
+    for part, q in stats.token_lengths().items():
+        typer.echo(f"  {part} tokens: " + ", ".join(f"{k} {v:,}" for k, v in q.items()))
+    typer.echo(f"  build record: {build_record_path(out)}")
+
+
+def _budget(tokenizer_dir: Path, max_length: int | None):  # noqa: ANN202 - TokenBudget, imported lazily
+    import os
+
+    from harness.errors import InputError
+    from harness.train.budget import TokenBudget
+    from harness.train.trainer import load_tokenizer
+
+    if max_length is not None and max_length < 16:
+        raise InputError("--max-length", f"must be at least 16, got {max_length}")
+    if not (tokenizer_dir / "tokenizer_config.json").is_file():
+        raise InputError(tokenizer_dir, "not a tokenizer folder (no tokenizer_config.json)")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # workers fork after the tokenizer is used
+    return TokenBudget(load_tokenizer(tokenizer_dir, padding_side="right"), max_length)
 
 
 def train(
@@ -129,7 +156,15 @@ def generate(
     adapter: Annotated[Path | None, typer.Option(help="LoRA adapter folder")] = None,
     model_dir: Annotated[str | None, typer.Option()] = None,
     batch_size: int = 8,
-    max_new_tokens: int = 768,
+    max_new_tokens: Annotated[
+        int | None, typer.Option(help="default: the adapter's longest training target + 10% (refused if below it)")
+    ] = None,
+    do_sample: Annotated[bool, typer.Option(help="sample instead of greedy decoding")] = False,
+    temperature: float = 1.0,
+    top_p: float = 1.0,
+    top_k: Annotated[int, typer.Option(help="0: no top-k filter")] = 0,
+    repetition_penalty: Annotated[float, typer.Option(help="1.0: none (the model folder's value is ignored)")] = 1.0,
+    seed: int = 0,
     use_review_text: bool = True,
     constrained: Annotated[
         bool, typer.Option(help="JSON-schema-constrained decoding (xgrammar, pip extra 'constrained')")
@@ -138,7 +173,8 @@ def generate(
         int | None, typer.Option(help="with --constrained: characters per summary string, so every output closes")
     ] = None,
 ) -> None:
-    """Batched greedy generation; writes raw predictions and a normalized copy beside them."""
+    """Batched generation (greedy unless --do-sample); writes raw predictions and a normalized copy beside them."""
+    from harness.errors import InputError
     from harness.ids import category_key
     from harness.jsonl import read_jsonl, write_jsonl
     from harness.train.config import GenerationSettings
@@ -150,9 +186,14 @@ def generate(
     rows = read_jsonl(facts, required=("categoryId",))
     if adapter is not None:
         refuse_golden_overlap(adapter, [category_key(r["categoryId"]) for r in rows])
-    settings = GenerationSettings(batch_size=batch_size, max_new_tokens=max_new_tokens,
-                                  use_review_text=use_review_text, constrained=constrained,
-                                  constrained_max_chars=constrained_max_chars)  # fmt: skip
+    try:
+        settings = GenerationSettings(
+            batch_size=batch_size, max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature,
+            top_p=top_p, top_k=top_k, repetition_penalty=repetition_penalty, seed=seed,
+            use_review_text=use_review_text, constrained=constrained, constrained_max_chars=constrained_max_chars,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise InputError("generate", str(exc).splitlines()[-1].strip()) from None
     gen = Generator.load(base_path, adapter, settings)
     outputs = list(gen.generate(rows))
     write_jsonl(out, ({"categoryId": g.category_id, "output": g.output} for g in outputs))

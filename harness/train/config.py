@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SYSTEM_PROMPT = (
     "당신은 한국 이커머스 시장 리포트를 쓰는 애널리스트입니다. 주어진 facts JSON만 근거로 "
@@ -76,13 +76,35 @@ class TrainSection(_Frozen):
 
 
 class GenerationSettings(_Frozen):
-    """Batched greedy decoding; ``constrained`` asks for JSON-schema-constrained decoding (xgrammar)."""
+    """Batched decoding, every setting explicit: nothing comes from the model folder's ``generation_config.json``.
+
+    Qwen2.5-Instruct's file asks for sampling (temperature 0.7, top_p 0.8, top_k 20) and a
+    repetition penalty of 1.05; transformers fills every setting a caller leaves unset from it, so
+    "greedy" with only ``do_sample=False`` still carried the penalty. Defaults here: no sampling,
+    no repetition penalty. ``constrained`` asks for JSON-schema-constrained decoding (xgrammar).
+    """
 
     batch_size: int = Field(8, ge=1)
-    max_new_tokens: int = Field(768, ge=1)
+    max_new_tokens: int | None = Field(None, ge=1)
+    """``None``: the adapter's longest training target plus a margin (``generate.generation_budget``);
+    a limit below that longest target is refused."""
+    do_sample: bool = False
+    temperature: float = Field(1.0, gt=0.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    top_k: int = Field(0, ge=0)
+    """0: no top-k filter."""
+    repetition_penalty: float = Field(1.0, gt=0.0)
+    seed: int = 0
+    """Sampling seed (only used with ``do_sample``)."""
     constrained: bool = False
     constrained_max_chars: int | None = Field(None, ge=1)
     """With ``constrained``: at most this many characters per summary string, so every output closes
     within ``harness.train.constrained.worst_case_tokens(cap)`` new tokens; ``None``: no cap."""
     use_review_text: bool = True
     system_prompt: str = SYSTEM_PROMPT
+
+    @model_validator(mode="after")
+    def _sampling_knobs_need_sampling(self) -> GenerationSettings:
+        if not self.do_sample and (self.temperature != 1.0 or self.top_p != 1.0 or self.top_k != 0):
+            raise ValueError("temperature, top_p and top_k apply only with do_sample: true")
+        return self

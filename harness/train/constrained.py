@@ -1,9 +1,10 @@
 """JSON-schema-constrained decoding (issue 7) with xgrammar, behind ``GenerationSettings.constrained``.
 
-At every step a per-row grammar matcher masks the logits of tokens that cannot continue a JSON
-object of the summary schema; once the object is closed only the stop tokens (``<|im_end|>``,
-``<|endoftext|>``) remain allowed, so greedy decoding ends the turn there and the generator cuts
-at the stop id as usual. Everything is local: the grammar is compiled from the tokenizer object
+At every step one grammar matcher per batch row masks the logits of tokens that cannot continue a
+JSON object of the summary schema, the whole batch at once (batched accept, a batched bitmask fill
+on xgrammar's threads, one in-place mask); once the object is closed only ``<|im_end|>`` remains
+allowed, so decoding ends the turn there and the generator cuts at the stop id as usual. No other
+added token (``<|endoftext|>``, ``<tool_call>``, ``<|im_start|>``, ...) is ever allowed. Everything is local: the grammar is compiled from the tokenizer object
 already loaded (byte-level BPE vocabularies, the tiny stand-ins' and Qwen2.5's, are decoded by
 xgrammar itself), so nothing is fetched from the hub.
 
@@ -88,7 +89,13 @@ def worst_case_tokens(max_chars: int, keys: Sequence[str] | None = None) -> int:
 
 
 class SchemaConstraint:
-    """A compiled summary grammar for one tokenizer; :meth:`processor` makes a fresh per-batch logits processor."""
+    """A compiled summary grammar for one tokenizer; :meth:`processor` makes a fresh per-batch logits processor.
+
+    Only ``stop_ids`` (the end-of-turn token) may end an output, and no other added token may appear
+    anywhere: xgrammar reads an added token such as ``<tool_call>`` or ``<|im_start|>`` as plain
+    text, which a summary string would accept, so every added token but the stops is given to it as
+    an empty (special, never allowed) token.
+    """
 
     def __init__(self, tokenizer: Any, vocab_size: int, stop_ids: Sequence[int], max_chars: int | None = None):
         xgr = import_xgrammar()
@@ -97,22 +104,43 @@ class SchemaConstraint:
         self.vocab_size = vocab_size
         self.max_chars = max_chars
         self.schema = generation_schema(max_chars)
-        info = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=vocab_size, stop_token_ids=list(stop_ids))
-        self.compiled = _compiler(info).compile_json_schema(
+        self.info = tokenizer_info(tokenizer, vocab_size, stop_ids)
+        self.compiled = _compiler(self.info).compile_json_schema(
             json.dumps(self.schema, ensure_ascii=False), any_whitespace=False, separators=_SEPARATORS
         )
+        self.batch = xgr.BatchGrammarMatcher(max_threads=_threads())
 
     def processor(self) -> Any:
         """A logits processor for one ``generate`` call (it holds that call's matcher state)."""
-        return _processor_class()(self.compiled, self.vocab_size)
+        return _processor_class()(self.compiled, self.vocab_size, self.batch)
+
+
+def tokenizer_info(tokenizer: Any, vocab_size: int, stop_ids: Sequence[int]) -> Any:
+    """xgrammar's view of the vocabulary, with every added token except ``stop_ids`` made special (empty)."""
+    import xgrammar as xgr
+
+    detected = xgr.TokenizerInfo.from_huggingface(tokenizer, vocab_size=vocab_size, stop_token_ids=list(stop_ids))
+    encoded = [""] * vocab_size
+    for token, index in tokenizer.get_vocab().items():
+        if index < vocab_size:
+            encoded[index] = token
+    for index in getattr(tokenizer, "added_tokens_decoder", {}):
+        if index < vocab_size and index not in stop_ids:
+            encoded[index] = ""
+    return xgr.TokenizerInfo(encoded, detected.vocab_type, vocab_size=vocab_size, stop_token_ids=list(stop_ids),
+                             add_prefix_space=detected.add_prefix_space)  # fmt: skip
+
+
+def _threads() -> int:
+    import os
+
+    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 def _compiler(info: Any) -> Any:
-    import os
-
     import xgrammar as xgr
 
-    return xgr.GrammarCompiler(info, max_threads=max(1, min(8, os.cpu_count() or 1)))
+    return xgr.GrammarCompiler(info, max_threads=_threads())
 
 
 @lru_cache(maxsize=1)
@@ -123,16 +151,20 @@ def _processor_class() -> type:
     from transformers import LogitsProcessor
 
     class SchemaLogitsProcessor(LogitsProcessor):
-        """One grammar matcher per batch row; rows whose object is closed and stopped are left alone.
+        """The whole batch per step: one batched accept of the new tokens, one batched bitmask fill
+        (xgrammar's threads), one in-place mask of the active rows. Rows whose object is closed and
+        stopped are left alone (they only receive padding).
 
-        xgrammar's own ``contrib.hf.LogitsProcessor`` is close, but it advances its matchers inside an
-        ``assert`` (skipped under ``python -O``, which would leave every row at the object's start).
+        xgrammar's own ``contrib.hf.LogitsProcessor`` is close, but it loops over rows in Python and
+        advances its matchers inside an ``assert`` (skipped under ``python -O``).
         """
 
-        def __init__(self, compiled: Any, vocab_size: int) -> None:
+        def __init__(self, compiled: Any, vocab_size: int, batch: Any) -> None:
             self.compiled = compiled
             self.vocab_size = vocab_size
+            self.batch = batch
             self.matchers: list[Any] = []
+            self.active: list[int] = []
             self.bitmask: Any = None
             self.seen = 0
 
@@ -142,23 +174,26 @@ def _processor_class() -> type:
                     raise InputError("generation.constrained",
                                      f"logits have {scores.shape[-1]} columns, grammar vocabulary {self.vocab_size}")  # fmt: skip
                 self.matchers = [xgr.GrammarMatcher(self.compiled) for _ in range(input_ids.shape[0])]
+                self.active = list(range(len(self.matchers)))
                 self.bitmask = xgr.allocate_token_bitmask(len(self.matchers), self.vocab_size)
                 self.seen = input_ids.shape[1]  # the (left-padded) prompts: nothing to accept yet
             new = input_ids[:, self.seen :].tolist()
             self.seen = input_ids.shape[1]
-            active = []
-            for row, (matcher, tokens) in enumerate(zip(self.matchers, new, strict=True)):
-                for token in tokens:
-                    if matcher.is_terminated():
-                        break  # after the stop token the row only receives padding
-                    if not matcher.accept_token(token):
-                        raise RuntimeError(f"row {row}: token {token} breaks the grammar it was masked by")
-                if not matcher.is_terminated():
-                    matcher.fill_next_token_bitmask(self.bitmask, row)
-                    active.append(row)
-            if active:
+            for column in range(len(new[0]) if new else 0):
+                self._accept([new[row][column] for row in self.active])
+            if self.active:
+                self.batch.batch_fill_next_token_bitmask([self.matchers[r] for r in self.active], self.bitmask,
+                                                         self.active)  # fmt: skip
                 mask = self.bitmask.to(scores.device, non_blocking=True)
-                xgr.apply_token_bitmask_inplace(scores, mask, vocab_size=self.vocab_size, indices=active)
+                xgr.apply_token_bitmask_inplace(scores, mask, vocab_size=self.vocab_size, indices=self.active)
             return scores
+
+        def _accept(self, tokens: list[int]) -> None:
+            matchers = [self.matchers[r] for r in self.active]
+            accepted = xgr.BatchGrammarMatcher.batch_accept_token(matchers, tokens)
+            for row, token, ok in zip(self.active, tokens, accepted, strict=True):
+                if not ok:
+                    raise RuntimeError(f"row {row}: token {token} breaks the grammar it was masked by")
+            self.active = [r for r in self.active if not self.matchers[r].is_terminated()]
 
     return SchemaLogitsProcessor

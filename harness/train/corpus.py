@@ -18,7 +18,7 @@ from jinja2 import Template
 
 from harness.ids import category_key
 from harness.train.config import SYSTEM_PROMPT
-from harness.train.sft import build_messages, prompt_facts
+from harness.train.prompt import build_messages, prompt_facts
 from harness.train.tiny_model import TinyBuild, TinySpec, build_tiny_model, chat_template
 
 

@@ -20,7 +20,9 @@ from typing import Any
 from harness.errors import InputError
 from harness.ids import category_key
 from harness.train.config import LoraSettings, TrainerSettings
-from harness.train.sft import file_sha256, read_sft, to_prompt_completion
+from harness.train.prompt import to_prompt_completion
+from harness.train.budget import length_summary
+from harness.train.sft_io import file_sha256, read_build_record, read_sft
 from harness.train.tiny_model import END_OF_TURN
 
 METADATA_FILE = "training_metadata.json"
@@ -87,16 +89,46 @@ def load_tokenizer(base_path: str | Path, padding_side: str) -> Any:
     return tok
 
 
-def build_dataset(sft_path: str | Path, tokenizer: Any) -> tuple[Any, list[str]]:
-    """Prompt-completion ``datasets.Dataset`` from an SFT JSONL, plus its training category ids."""
+@dataclass(frozen=True)
+class SFTDataset:
+    """The prompt-completion ``datasets.Dataset``, its categories and token lengths under the base's tokenizer."""
+
+    dataset: Any
+    categories: list[str]
+    prompt_tokens: list[int]
+    target_tokens: list[int]
+
+
+def build_dataset(sft_path: str | Path, tokenizer: Any, max_length: int | None = None) -> SFTDataset:
+    """Prompt-completion data from an SFT JSONL, counted as TRL counts it (prompt, then prompt + completion).
+
+    Raises:
+        InputError: an example is longer than ``max_length`` under this tokenizer. TRL would cut its
+            tail, ``<|im_end|>`` first, and nothing would say so; rebuild the file with
+            ``harness sft build --tokenizer <base> --max-length N`` instead.
+    """
     from datasets import Dataset
 
     rows = read_sft(sft_path)
     if not rows:
         raise InputError(sft_path, "SFT file has no examples")
     pairs = [to_prompt_completion(r["messages"], tokenizer) for r in rows]
+    prompt = [len(ids) for ids in tokenizer([p["prompt"] for p in pairs], add_special_tokens=False)["input_ids"]]
+    total = [len(ids) for ids in tokenizer([p["prompt"] + p["completion"] for p in pairs],
+                                            add_special_tokens=False)["input_ids"]]  # fmt: skip
+    if max_length is not None:
+        over = [i for i, n in enumerate(total) if n > max_length]
+        if over:
+            raise InputError(
+                sft_path,
+                f"{len(over)} example(s) exceed max_length {max_length} under {getattr(tokenizer, 'name_or_path', 'the')}"
+                f" tokenizer (longest {max(total):,} tokens); training would cut their targets and <|im_end|>: rebuild"
+                f" with harness sft build --tokenizer <base model> --max-length {max_length}",
+                f"row {over[0] + 1}",
+            )
     cats = sorted({category_key(r.get("categoryId")) for r in rows if r.get("categoryId") is not None})
-    return Dataset.from_list(pairs), cats
+    target = [t - p for p, t in zip(prompt, total, strict=True)]
+    return SFTDataset(Dataset.from_list(pairs), cats, prompt, target)
 
 
 class _MetricsCallback:
@@ -136,6 +168,8 @@ class PreparedTrainer:
     categories: list[str]
     hardware: dict[str, bool]
     losses: list[tuple[int, float]]
+    token_lengths: dict[str, dict[str, int]]
+    """Prompt/target/total quantiles under the base's tokenizer; ``target.max`` sets the generation budget."""
 
 
 def build_trainer(
@@ -158,7 +192,7 @@ def build_trainer(
     cuda, bf16, checkpointing = hardware_flags(settings)
     quant = _quantization_config(settings, cuda)
     tokenizer = load_tokenizer(base_path, padding_side="right")
-    dataset, categories = build_dataset(sft_path, tokenizer)
+    data = build_dataset(sft_path, tokenizer, settings.max_length)
     model = AutoModelForCausalLM.from_pretrained(
         str(base_path), local_files_only=True, dtype=torch.bfloat16 if bf16 else torch.float32,
         quantization_config=quant, **({"device_map": {"": 0}} if quant is not None else {}),
@@ -180,14 +214,15 @@ def build_trainer(
     )  # fmt: skip
     losses: list[tuple[int, float]] = []
     trainer = SFTTrainer(
-        model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
+        model=model, args=args, train_dataset=data.dataset, processing_class=tokenizer,
         peft_config=peft_config, callbacks=[_MetricsCallback(log_metrics, losses).as_callback()],
     )  # fmt: skip
     from transformers.trainer_callback import PrinterCallback
 
     trainer.remove_callback(PrinterCallback)  # log lines go to the run's metrics, not to stdout
     hardware = {"cuda": cuda, "bf16": bf16, "gradient_checkpointing": checkpointing, "qlora_4bit": quant is not None}
-    return PreparedTrainer(trainer, tokenizer, len(dataset), categories, hardware, losses)
+    lengths = length_summary(data.prompt_tokens, data.target_tokens)
+    return PreparedTrainer(trainer, tokenizer, len(data.dataset), data.categories, hardware, losses, lengths)
 
 
 def train_adapter(
@@ -204,8 +239,11 @@ def train_adapter(
 
     Checkpoints go to ``out_dir/checkpoints``; with ``resume`` the last one is continued (same
     optimizer, scheduler and step count), so an interrupted run picks up where it stopped.
-    Examples that truncation leaves without a single answer token are dropped by TRL; they are
-    counted here and recorded.
+    A file with an example over ``settings.max_length`` under the base's tokenizer is refused
+    (:func:`build_dataset`), so TRL's truncation never cuts a target; TRL's count of fully
+    truncated examples is still recorded (it must be 0). ``training_metadata.json`` records the
+    token lengths under the base's tokenizer (``target.max`` sets the default generation budget)
+    and the SFT build record when it matches the file.
     """
     from transformers.trainer_utils import get_last_checkpoint
 
@@ -226,6 +264,8 @@ def train_adapter(
         "data_sha256": file_sha256(sft_path),
         "examples": prepared.examples,
         "dropped_examples_fully_truncated": dropped,
+        "token_lengths": prepared.token_lengths,
+        "sft_build": read_build_record(sft_path),
         "training_category_ids": prepared.categories,
         "global_step": trainer.state.global_step,
         "resumed_from": last,

@@ -110,6 +110,7 @@ class HFVariant(Variant):
             self._adapter_dir = self._train(ctx, base_path, golden)
             refuse_golden_overlap(self._adapter_dir, golden)
         self._generator = Generator.load(base_path, self._adapter_dir, cfg.generation)
+        ctx.log_params(self._generator.effective_params())
 
     def _base_path(self, golden: list[str]) -> Path:
         cfg = self.config
@@ -131,16 +132,18 @@ class HFVariant(Variant):
         return path
 
     def _train(self, ctx: RunContext, base_path: Path, golden: list[str]) -> Path:
+        from harness.train.budget import TokenBudget
         from harness.train.sft import build_sft_file
-        from harness.train.trainer import train_adapter
+        from harness.train.trainer import load_tokenizer, train_adapter
 
         assert self.config.train is not None
         section = self.config.train
         start = time.perf_counter()
         sft_path = Path(ctx.run_dir) / "sft.jsonl"
-        stats = build_sft_file(section.sft, sft_path, golden, progress=False)
-        counts = {f"sft.{k}": v for k, v in stats.to_dict().items() if isinstance(v, int)}
-        ctx.log_params(counts)
+        budget = TokenBudget(load_tokenizer(base_path, padding_side="right"), section.trainer.max_length)
+        stats = build_sft_file(section.sft, sft_path, golden, progress=False, budget=budget)
+        ctx.log_params({f"sft.{k}": v for k, v in stats.counts().items()})
+        ctx.log_params(flat_lengths("sft", stats.token_lengths()))
         result = train_adapter(
             sft_path, base_path, Path(ctx.run_dir) / "adapter", section.lora, section.trainer,
             base_model_name=self.config.base_model, log_metrics=lambda m, s: ctx.log_metrics(m, step=s),
@@ -154,9 +157,15 @@ class HFVariant(Variant):
         if self._generator is None:
             self.prepare(ctx, [f.get("categoryId") for f in facts])
         for g in self._generator.generate(list(facts)):
-            yield Prediction(category_id=g.category_id, output=g.output, latency_s=g.latency_s, new_tokens=g.new_tokens)
+            yield Prediction(category_id=g.category_id, output=g.output, latency_s=g.latency_s, new_tokens=g.new_tokens,
+                             generation={"stop": g.stop, "max_new_tokens": self._generator.max_new_tokens})  # fmt: skip
         ctx.log_metrics({"generation_hit_max_new_tokens": float(self._generator.stats.hit_max_new_tokens)})
 
     def cost_metrics(self) -> CostFigures:
         generation = self._generator.stats.cost() if self._generator is not None else CostFigures()
         return replace(generation, train_time_s=self._train_time_s)
+
+
+def flat_lengths(prefix: str, lengths: dict[str, dict[str, int]]) -> dict[str, int]:
+    """``{"prompt": {"p50": 1221}}`` as ``{"<prefix>.prompt_tokens_p50": 1221}`` (MLflow params)."""
+    return {f"{prefix}.{part}_tokens_{q}": v for part, qs in lengths.items() for q, v in qs.items()}

@@ -32,7 +32,6 @@ def test_run__hf_tiny_stand_in_smoke(mlflow_store: str, tmp_path: Path) -> None:
                 "sft": {"samples_per_category": 1},
                 "trainer": {"max_steps": 2, "save_steps": 1, "logging_steps": 1},
             },
-            "generation": {"max_new_tokens": 24},
         },
     }
     path = tmp_path / "hf-smoke.yaml"

@@ -13,7 +13,7 @@ from helpers import short_summary, small_facts, summary
 
 from harness.jsonl import write_jsonl
 from harness.train.config import LoraSettings, TrainerSettings
-from harness.train.sft import build_messages
+from harness.train.prompt import build_messages
 
 TEST_SYSTEM = "요약하십시오."
 TEST_SPEC = {"layers": 2, "hidden": 64, "intermediate": 128, "heads": 2, "kv_heads": 1, "vocab": 500,

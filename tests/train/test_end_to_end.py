@@ -21,7 +21,7 @@ def test_hf_variant__sample_data_end_to_end(tmp_path: Path, monkeypatch: pytest.
         base_model=str(tmp_path / "tiny"), tiny_model="small", tiny_pretrain_steps=2, stand_in=True,
         train={"sft": {"samples_per_category": 1, "use_review_text": False},
                "trainer": {"max_steps": 2, "batch_size": 2, "grad_accum": 1, "learning_rate": 1e-3}},
-        generation={"batch_size": 4, "max_new_tokens": 4, "use_review_text": False},
+        generation={"batch_size": 4, "use_review_text": False},  # budget: the longest target + 10%
     )  # fmt: skip
     variant = HFVariant(config)
     ctx = Ctx(tmp_path / "run")

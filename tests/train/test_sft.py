@@ -12,16 +12,9 @@ from helpers import reference_facts, summary
 
 from harness.errors import InputError
 from harness.train.config import SFTSettings
-from harness.train.sft import (
-    SFTStats,
-    build_messages,
-    iter_samples,
-    load_golden_ids,
-    prompt_facts,
-    read_sft,
-    reference_targets,
-    to_prompt_completion,
-)
+from harness.train.prompt import build_messages, prompt_facts, to_prompt_completion
+from harness.train.sft import SFTStats, iter_samples
+from harness.train.sft_io import load_golden_ids, read_sft, reference_targets
 
 FACTS = reference_facts()
 

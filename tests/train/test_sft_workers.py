@@ -19,9 +19,11 @@ import pytest
 from helpers import reference_facts, summary
 
 from harness.errors import InputError
-from harness.train import sft
+from harness.train import sft_pool
 from harness.train.config import SFTSettings
-from harness.train.sft import SFTStats, can_fork, iter_samples, sft_line, subset_facts, target_for, write_sft
+from harness.train.sft import SFTStats, iter_samples, subset_facts, target_for, write_sft
+from harness.train.sft_io import sft_line
+from harness.train.sft_pool import can_fork
 from harness.writers.facts_view import FactsShapeError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -52,7 +54,7 @@ def _write(categories: dict[str, Any], settings: SFTSettings, golden: set[str], 
 def test_write_sft__workers_give_the_in_process_file_and_counts(
     sample_categories: dict[str, Any], workers: int, per_task: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sft, "SAMPLES_PER_TASK", per_task)  # one category a task, or several
+    monkeypatch.setattr(sft_pool, "ITEMS_COST_PER_TASK", per_task)  # one category a task, or several
     settings = SFTSettings(samples_per_category=4, subsample_ratio=0.6, use_review_text=False, seed=5)
     golden = {"4", "21", "52~1"}
     one, one_stats = _write(sample_categories, settings, golden, workers=1)

@@ -86,7 +86,7 @@ def test_adapter__weights_change_base_does_not(trained: Trained, tiny_base: Path
 
 def test_adapter__reload_reproduces_greedy_generations(trained: Trained, tiny_base: Path) -> None:
     _, second = trained
-    settings = GenerationSettings(batch_size=4, max_new_tokens=12, use_review_text=False, system_prompt=TEST_SYSTEM)
+    settings = GenerationSettings(batch_size=4, max_new_tokens=20, use_review_text=False, system_prompt=TEST_SYSTEM)
     facts = small_facts(4)
     in_memory = [g.output for g in Generator(second.model, second.tokenizer, settings).generate(facts)]
     reloaded = [g.output for g in Generator.load(tiny_base, second.adapter_dir, settings).generate(facts)]

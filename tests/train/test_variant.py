@@ -92,7 +92,7 @@ def test_prepare__refuses_adapter_trained_on_golden(trained: Trained, tiny_base:
 def test_generate__predictions_and_cost_metrics(trained: Trained, tiny_base: Path, tmp_path: Path) -> None:
     _, second = trained
     config = HFConfig(base_model=str(tiny_base), adapter=str(second.adapter_dir),
-                      generation={"batch_size": 2, "max_new_tokens": 6, "system_prompt": TEST_SYSTEM,
+                      generation={"batch_size": 2, "max_new_tokens": 20, "system_prompt": TEST_SYSTEM,
                                   "use_review_text": False})  # fmt: skip
     variant = HFVariant(config)
     ctx = Ctx(tmp_path)
@@ -106,4 +106,16 @@ def test_generate__predictions_and_cost_metrics(trained: Trained, tiny_base: Pat
     # A CPU run measures no GPU memory, and this adapter was trained elsewhere: not measured, not 0.
     assert cost.peak_gpu_mem_gb is None and cost.train_time_s is None
     assert set(cost.measured()) == {"latency_s_per_summary", "tokens_per_s"}
-    assert variant.params()["variant.generation.max_new_tokens"] == 6
+    assert variant.params()["variant.generation.max_new_tokens"] == 20
+    assert ctx.params["generation.max_new_tokens"] == 20 and ctx.params["generation.repetition_penalty"] == 1.0
+    assert ctx.params["generation.do_sample"] is False
+
+
+def test_prepare__budget_below_longest_training_target_stops(trained: Trained, tiny_base: Path, tmp_path: Path) -> None:
+    """The adapter's targets are 17 tokens with <|im_end|>: a run that may write only 16 would cut them."""
+    _, second = trained
+    assert second.metadata["token_lengths"]["target"]["max"] == 17
+    config = HFConfig(base_model=str(tiny_base), adapter=str(second.adapter_dir),
+                      generation={"max_new_tokens": 16, "system_prompt": TEST_SYSTEM})  # fmt: skip
+    with pytest.raises(InputError, match="below the longest target of the adapter's training data"):
+        HFVariant(config).prepare(Ctx(tmp_path), ["9000"])
