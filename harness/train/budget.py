@@ -4,8 +4,8 @@ TRL cuts an over-long example from the end, so the first thing lost is the targe
 end-of-turn token: on the real Qwen2.5 tokenizer 99% of the presets' examples lost it, and a model
 trained on them never learns to stop. Here the target is never cut. The prompt's optional parts
 are trimmed instead (order: :mod:`harness.train.prompt`), as few as needed: the smallest number
-of trim steps that fits is found by bisection (each step only removes text, so a prompt that fits
-after k steps fits after k + 1). An example that cannot fit even with every optional part gone is
+of trim steps that fits, checked exactly (each step only removes text, so a prompt that fits after
+k steps fits after k + 1). An example that cannot fit even with every optional part gone is
 dropped and counted.
 
 Lengths are counted the way TRL's prompt-completion tokenization counts them: the prompt text,
@@ -15,6 +15,7 @@ then prompt + completion as one text (no special tokens added; the completion al
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,19 +63,36 @@ class TokenBudget:
         if self.max_length is None or full + target_tokens <= self.max_length:
             return Fit(messages_for(prompt, system_prompt, target), full, target_tokens, 0)
         parts = optional_parts(prompt, completion)
-        if not parts or prompt_tokens(parts) + target_tokens > self.max_length:
-            return Fit(None, full, target_tokens, 0)
-        low, high = 0, len(parts)  # fits with parts[:high], not with parts[:low]
-        known: dict[int, int] = {}
-        while high - low > 1:
-            mid = (low + high) // 2
-            known[mid] = prompt_tokens(parts[:mid])
-            if known[mid] + target_tokens <= self.max_length:
-                high = mid
-            else:
-                low = mid
-        used = known[high] if high in known else prompt_tokens(parts[:high])
-        return Fit(messages_for(without(prompt, parts[:high]), system_prompt, target), used, target_tokens, high)
+        room = self.max_length - target_tokens
+        known = {0: full}
+
+        def fits(k: int) -> bool:
+            if k not in known:
+                known[k] = prompt_tokens(parts[:k])
+            return known[k] <= room
+
+        # Start from an estimate (each part's own token count, one batched call for all), then step to
+        # the exact smallest k: usually two or three tokenizations of the prompt instead of a bisection's six.
+        k = _estimate(self.tokenizer, prompt, parts, full - room) if parts else 0
+        while not fits(k):
+            if k == len(parts):
+                return Fit(None, full, target_tokens, 0)
+            k += 1
+        while k > 0 and fits(k - 1):
+            k -= 1
+        return Fit(messages_for(without(prompt, parts[:k]), system_prompt, target), known[k], target_tokens, k)
+
+
+def _estimate(tokenizer: Any, prompt: Mapping[str, Any], parts: Sequence[tuple[str, int]], excess: int) -> int:
+    """The fewest leading parts whose own token counts (plus a separator each) add up to ``excess``."""
+    insights = prompt["reviewInsights"]
+    texts = [json.dumps(insights[key][index], ensure_ascii=False, separators=(",", ":")) for key, index in parts]
+    saved = 0
+    for k, ids in enumerate(tokenizer(texts, add_special_tokens=False)["input_ids"], start=1):
+        saved += len(ids) + 1
+        if saved >= excess:
+            return k
+    return len(parts)
 
 
 def quantiles(values: Iterable[int]) -> dict[str, int]:

@@ -113,9 +113,12 @@ def explicit_generation_config(settings: GenerationSettings, max_new_tokens: int
     """A ``GenerationConfig`` with every decoding knob set from ``settings`` (none left for a model file to fill)."""
     from transformers import GenerationConfig
 
+    # Greedy: the sampling knobs get transformers' own inert defaults (set, so nothing can fill them;
+    # any other value would be flagged as ignored).
+    sampling = (settings.temperature, settings.top_p, settings.top_k) if settings.do_sample else (1.0, 1.0, 50)
     return GenerationConfig(
         max_new_tokens=max_new_tokens, min_new_tokens=0, do_sample=settings.do_sample, num_beams=1,
-        temperature=settings.temperature, top_p=settings.top_p, top_k=settings.top_k, typical_p=1.0, min_p=None,
+        temperature=sampling[0], top_p=sampling[1], top_k=sampling[2], typical_p=1.0, min_p=None,
         repetition_penalty=settings.repetition_penalty, no_repeat_ngram_size=0, length_penalty=1.0,
         bad_words_ids=None, suppress_tokens=None, begin_suppress_tokens=None, forced_bos_token_id=None,
         forced_eos_token_id=None, eos_token_id=stops, pad_token_id=pad_id, bos_token_id=None,
@@ -166,9 +169,10 @@ class Generator:
             vocab = getattr(model.config, "vocab_size", None) or len(tokenizer)
             turn_end = [self.end_of_turn] if self.end_of_turn is not None else []
             self.constraint = SchemaConstraint(tokenizer, vocab, turn_end, settings.constrained_max_chars)
-        file_config = getattr(model, "generation_config", None)
+        inner = model.get_base_model() if hasattr(model, "get_base_model") else model  # a PEFT model's base
+        file_config = getattr(inner, "generation_config", None)
         self.ignored_model_config = file_config.to_diff_dict() if file_config is not None else {}
-        model.generation_config = self.generation_config  # nothing of the folder's file is merged in
+        inner.generation_config = self.generation_config  # nothing of the folder's file is merged in
         self.model = model.to(self.device).eval()
         self.stats = GenerationStats()
 
@@ -188,6 +192,8 @@ class Generator:
         keys = ("max_new_tokens", "do_sample", "temperature", "top_p", "top_k", "repetition_penalty", "num_beams",
                 "no_repeat_ngram_size", "eos_token_id", "pad_token_id")  # fmt: skip
         params: dict[str, Any] = {f"generation.{k}": _param(used.get(k)) for k in keys}
+        if not self.settings.do_sample:
+            params.update({f"generation.{k}": None for k in ("temperature", "top_p", "top_k")})
         params["generation.constrained"] = self.constraint is not None
         params["generation.seed"] = self.settings.seed if self.settings.do_sample else None
         ignored = {k: v for k, v in self.ignored_model_config.items() if k != "transformers_version"}

@@ -19,9 +19,9 @@ from typing import Any
 
 from harness.errors import InputError
 from harness.ids import category_key
+from harness.train.budget import length_summary
 from harness.train.config import LoraSettings, TrainerSettings
 from harness.train.prompt import to_prompt_completion
-from harness.train.budget import length_summary
 from harness.train.sft_io import file_sha256, read_build_record, read_sft
 from harness.train.tiny_model import END_OF_TURN
 
