@@ -164,6 +164,27 @@ def economy(row: RowInputs) -> float | None:
     return quality.economy(row.summary, row.facts, row.checks)
 
 
+@METRICS.metric("stopped", higher_is_better=True, kind="bool", needs=["generation"])
+def stopped(row: RowInputs) -> bool:
+    """The output ended at the end-of-turn token (`<|im_end|>`) before `max_new_tokens`; null for writers
+    that generate no tokens (the template).
+
+    A model trained on targets that end with `<|im_end|>` should stop there; one that does not was
+    trained on cut targets or is looping.
+    """
+    return row.generation.get("stop") == "end_of_turn"
+
+
+@METRICS.metric("length_cut", higher_is_better=False, kind="bool", needs=["generation"])
+def length_cut(row: RowInputs) -> bool:
+    """The output was cut by `max_new_tokens` (no stop token); null for writers that generate no tokens.
+
+    The generation budget defaults to the adapter's longest training target plus 10%, so a cut
+    output ran past anything it was trained to write.
+    """
+    return row.generation.get("stop") == "length"
+
+
 def metric_for(key: str) -> Metric:
     """The per-row metric behind a row name (``json_valid``) or an aggregate name (``json_valid_rate``)."""
     return METRICS.metric_for(key)

@@ -108,7 +108,8 @@ def test_registered_metrics__declare_what_they_read_and_score_real_outputs(
     preds = [{"categoryId": k, "output": json.dumps(write_summary(f), ensure_ascii=False)} for k, f in facts.items()]
     preds += [{"categoryId": 4, "output": raw} for raw in ("", "<|im_end|>市场", '{"marketOverviewSummary": 3}')]
     refs = [{"categoryId": k, **write_summary(f)} for k, f in facts.items()]
-    report = score_predictions(facts, preds, refs)
+    generation = [{"stop": "end_of_turn"}] * (len(preds) - 1) + [{"stop": "length"}]
+    report = score_predictions(facts, preds, refs, generation=generation)
     assert report.aggregate["metric_errors"] == 0, [r.get("metric_errors") for r in report.rows]
     for metric in METRICS.metrics():
         assert metric.description and metric.needs, metric.name

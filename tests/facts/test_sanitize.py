@@ -242,7 +242,7 @@ def test_sanitize_facts__product_fields_are_cleaned_and_counted() -> None:
 def test_facts_and_sft_prompt__no_pii_markup_or_instruction_from_reviews_or_products() -> None:
     """The issue's probe: hostile reviews and a hostile manufacturer, end to end to the SFT prompt."""
     from harness.facts.engine import compute_facts
-    from harness.train.sft import build_messages
+    from harness.train.prompt import build_messages
     from tests.facts.conftest import BLOCKS, block_products, dist, product, products_frame, reviews_frame
 
     products = block_products() + [

@@ -29,7 +29,7 @@ def _golden_facts(n: int) -> list[dict]:
     return [json.loads(line) for line in lines[:n]]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def shaped(qwen_shaped_dir: Path):
     from transformers import AutoModelForCausalLM
 
@@ -39,20 +39,25 @@ def shaped(qwen_shaped_dir: Path):
     return model, load_tokenizer(qwen_shaped_dir, "left")
 
 
-def test_shaped_model__real_vocabulary_and_hub_generation_config(shaped) -> None:
+def test_shaped_model__real_vocabulary_and_hub_generation_config(shaped, qwen_shaped_dir: Path) -> None:
     model, tok = shaped
     assert model.config.vocab_size == VOCAB_SIZE == 151_936 and len(tok) == 151_665
     assert model.config.eos_token_id == 151645 == tok.eos_token_id
-    file_config = model.generation_config.to_dict()
+    file_config = json.loads((qwen_shaped_dir / "generation_config.json").read_text("utf-8"))
     assert {k: file_config[k] for k in HUB_GENERATION_CONFIG} == HUB_GENERATION_CONFIG
 
 
 def test_greedy__ignores_the_model_files_sampling_and_penalties(shaped) -> None:
     """Greedy output equals a hand-written argmax loop, although the model's file asks for sampling
     and (made hostile here) for penalties that would forbid any repeated token."""
+    import copy
+
     import torch
+    from transformers import GenerationConfig
 
     model, tok = shaped
+    model = copy.deepcopy(model)  # its generation config is replaced below; the others keep theirs
+    model.generation_config = GenerationConfig(**HUB_GENERATION_CONFIG)
     hostile = model.generation_config
     hostile.update(repetition_penalty=1e6, no_repeat_ngram_size=1, top_k=1)
     gen = Generator(model, tok, GenerationSettings(max_new_tokens=16, use_review_text=False))

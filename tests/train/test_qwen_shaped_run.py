@@ -26,12 +26,13 @@ def test_run__qwen_preset_on_the_shaped_model(mlflow_store: str, qwen_shaped_dir
             "train": {
                 "sft": {"products": str(REPO / "data/sample/products_all.csv"),
                         "reviews": str(REPO / "data/sample/reviews_all.csv"),
-                        "references": str(REPO / "tests/fixtures/qwen_shaped_refs.jsonl")},
+                        "references": str(REPO / "tests/fixtures/qwen_shaped_refs.jsonl"),
+                        "use_review_text": False},  # shorter prompts: CI time (budgets with it: test_real_tokenizer_budgets)
                 "trainer": {"max_steps": 1, "batch_size": 1, "grad_accum": 1, "save_steps": 1, "logging_steps": 1},
             },
             # max_new_tokens unset, as in the preset: the longest target (145 tokens) + 10%; the cap's
             # worst case (4 characters a string: 84 tokens) fits it, so every output must close.
-            "generation": {"batch_size": 8, "constrained": True, "constrained_max_chars": 4},
+            "generation": {"batch_size": 8, "constrained": True, "constrained_max_chars": 4, "use_review_text": False},
         },
     }  # fmt: skip
     path = tmp_path / "qwen-shaped.yaml"
