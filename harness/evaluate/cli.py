@@ -44,6 +44,40 @@ def _read_references(path: Path) -> list[dict[str, Any]]:
     return refs
 
 
+def check_coverage(facts: dict[str, Any], preds: list[dict[str, Any]], path: Path, lines: list[str]) -> None:
+    """Each facts category must have exactly one output, or the averages mean something else.
+
+    A repeated id counts twice in every average, and a file covering some categories scores
+    only those; both stop with one line naming ``--allow-partial`` (then the aggregate records
+    how far from one-per-category the file was: :func:`coverage_counts`).
+    """
+    if any(category_key(p["categoryId"]) not in facts for p in preds):
+        return  # the scorer names the unknown id and its line
+    seen: dict[str, list[str]] = {}
+    for i, pred in enumerate(preds):
+        seen.setdefault(category_key(pred["categoryId"]), []).append(lines[i] if i < len(lines) else f"record {i + 1}")
+    hint = "; pass --allow-partial to score the rows as they are"
+    for key, where in seen.items():
+        if len(where) > 1:
+            shown = ", ".join(w.removeprefix("line ") for w in where[:5])
+            raise InputError(path, f"categoryId {key} appears {len(where)} times (lines {shown}): each output would "
+                                   f"count in the averages{hint}")  # fmt: skip
+    missing = [key for key in facts if key not in seen]
+    if missing:
+        listed = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise InputError(path, f"predictions cover {len(facts) - len(missing)} of {len(facts)} facts categories "
+                               f"(no output for {listed}){hint}")  # fmt: skip
+
+
+def coverage_counts(facts: dict[str, Any], preds: list[dict[str, Any]]) -> dict[str, int]:
+    """How far a partial predictions file is from one output per facts category (recorded when allowed)."""
+    keys = [category_key(p["categoryId"]) for p in preds]
+    return {
+        "categories_without_output": sum(1 for key in facts if key not in set(keys)),
+        "rows_repeating_a_category": len(keys) - len(set(keys)),
+    }
+
+
 def _render(report: Any, out: Path) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -104,16 +138,24 @@ def register(app: typer.Typer) -> None:
         references: Annotated[
             Path | None, typer.Option("--references", help="golden references JSONL (enables ROUGE)")
         ] = None,
+        allow_partial: Annotated[
+            bool,
+            typer.Option("--allow-partial", help="score even when some facts categories have no output or several "
+                                                 "(the aggregate records how many)"),
+        ] = False,
     ) -> None:
         """Score raw outputs: format, numeric fidelity, content and (with references) ROUGE."""
         from harness.evaluate.scoring import score_predictions
 
         facts_by_id = _read_facts(facts)
         preds = read_jsonl(predictions, required=("categoryId", "output"))
+        lines = _record_lines(predictions)
+        if not allow_partial:
+            check_coverage(facts_by_id, preds, predictions, lines)
         refs = _read_references(references) if references is not None else None
-        report = score_predictions(
-            facts_by_id, preds, refs, source=str(predictions), where=_record_lines(predictions)
-        )
+        report = score_predictions(facts_by_id, preds, refs, source=str(predictions), where=lines)
+        if allow_partial:
+            report.aggregate.update(coverage_counts(facts_by_id, preds))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report.to_json() + "\n", encoding="utf-8")
         _render(report, out)

@@ -41,14 +41,35 @@ def _kiwi() -> Any:
     return kiwi
 
 
+def kiwi_safe(text: str) -> str:
+    """``text`` without lone surrogates (a model can emit one), which Kiwi cannot encode and raises on."""
+    return _SURROGATES.sub(" ", text)
+
+
+class _SafeAnalyser:
+    """Kiwi whose ``tokenize`` accepts any Python string (see :func:`kiwi_safe`); the rest is Kiwi's."""
+
+    def __init__(self, kiwi: Any) -> None:
+        self._kiwi = kiwi
+
+    def tokenize(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+        cleaned = kiwi_safe(text) if isinstance(text, str) else (kiwi_safe(t) for t in text)
+        return self._kiwi.tokenize(cleaned, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kiwi, name)
+
+
+@lru_cache(maxsize=1)
 def analyser() -> Any:
-    """The scorer's one Kiwi analyser (single-threaded), shared by every metric that needs one."""
-    return _kiwi()
+    """The scorer's one Kiwi analyser (single-threaded), shared by every metric that needs one;
+    its ``tokenize`` takes any string (lone surrogates included)."""
+    return _SafeAnalyser(_kiwi())
 
 
 @lru_cache(maxsize=65536)
 def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(t.form.lower() for t in _kiwi().tokenize(word) if t.tag not in _DROP_TAGS)
+    return tuple(t.form.lower() for t in analyser().tokenize(word) if t.tag not in _DROP_TAGS)
 
 
 @lru_cache(maxsize=4096)
@@ -57,8 +78,7 @@ def korean_tokens(text: str) -> tuple[str, ...]:
 
     Cached per text: rouge-score tokenizes both sides for ROUGE-1/2 and ROUGE-L reuses them.
     """
-    text = _SURROGATES.sub(" ", text)
-    return tuple(token for word in text.split() for token in _word_tokens(word))
+    return tuple(token for word in kiwi_safe(text).split() for token in _word_tokens(word))
 
 
 class KoreanTokenizer:
