@@ -19,13 +19,14 @@ from typing import Any
 
 from harness.calibrate.writers import WRITERS, CalibrationWriter
 from harness.decide.config import DecisionRules
-from harness.decide.rules import Decision, decide
+from harness.decide.decision import Decision
+from harness.decide.records import RecordedRun, SuiteRuns
+from harness.decide.rules import decide
 from harness.errors import InputError
 from harness.jsonl import read_jsonl
 from harness.runner.golden import GoldenSet
 
 PREDICTIONS_DIR = Path("experiments/predictions/calibration")
-CANDIDATE_ROLE = "large"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class WriterResult:
 
     @property
     def candidate(self) -> Any:
-        return self.decision.candidates[CANDIDATE_ROLE]
+        return self.decision.candidates[self.decision.ladder[-1]]
 
     @property
     def kept(self) -> bool:
@@ -81,8 +82,6 @@ def predictions_path(name: str, folder: Path = PREDICTIONS_DIR) -> Path:
 
 
 def _record(role: str, name: str, aggregate: Mapping[str, Any], rows: list[dict[str, Any]]) -> Any:
-    from harness.tracking.runs_query import RecordedRun
-
     metrics = {k: float(v) for k, v in aggregate.items() if isinstance(v, int | float) and not isinstance(v, bool)}
     return RecordedRun(
         run_id=f"calibration:{name}",
@@ -120,8 +119,6 @@ def calibrate(golden: GoldenSet, rules: DecisionRules, folder: Path = PREDICTION
     ROUGE is the slow part of scoring and descriptive here, so writers are scored against the
     references only when the rules decide on a reference-based metric.
     """
-    from harness.tracking.runs_query import SuiteRuns
-
     references = needs_references(rules)
     scored: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for writer in WRITERS:
@@ -133,8 +130,9 @@ def calibrate(golden: GoldenSet, rules: DecisionRules, folder: Path = PREDICTION
     template = _record("template", "template", *scored["template"])
     results = {}
     for writer in WRITERS:
-        candidate = _record(CANDIDATE_ROLE, writer.name, *scored[writer.name])
-        decision = decide(SuiteRuns("calibration", {"template": template, CANDIDATE_ROLE: candidate}), rules)
+        role = rules.ladder[-1]  # the costliest rung: the writer stands in for the model the log would keep
+        candidate = _record(role, writer.name, *scored[writer.name])
+        decision = decide(SuiteRuns("calibration", {"template": template, role: candidate}), rules)
         results[writer.name] = WriterResult(writer, scored[writer.name][0], scored[writer.name][1], decision)
     return Calibration(results, statements(results))
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.calibrate.check import PREDICTIONS_DIR, Calibration
 from harness.decide.config import DecisionRules
+from harness.decide.decision import Decision
 from harness.decide.plots import wins_losses
 from harness.decide.power import DEFAULT_POWER, estimate
-from harness.decide.rules import Decision
+from harness.decide.report import Section
 from harness.decide.tables import HELD, Plot, Table
 from harness.errors import InputError
 
@@ -156,15 +156,6 @@ def power_table(
 
 _CALIBRATIONS: dict[tuple[str, ...], Calibration] = {}
 """The last calibration, by rules, golden set and predictions folder: it does not depend on the suite."""
-
-
-@dataclass(frozen=True)
-class Section:
-    """The report's quality, calibration and power tables, its calibration figure, and their numbers."""
-
-    tables: list[Table]
-    plots: list[Plot]
-    numbers: dict[str, Any]
 
 
 def report_section(

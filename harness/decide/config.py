@@ -7,16 +7,17 @@ is a one-line error with a suggestion rather than a rule that silently never fir
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from harness.errors import InputError
+from harness.registry import did_you_mean
 from harness.yamlfile import read_yaml
 
 DEFAULT_RULES = Path("experiments/decision_rules.yaml")
+RESERVED_ROLES = frozenset({"template", "decision", "guarded"})
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,12 +68,26 @@ class QualityConfig(_Frozen):
     min_categories: int = Field(ge=1)
 
 
-class LargeOverSmallConfig(_Frozen):
-    """When the large model is worth more than the small one (rule 3)."""
+class StepUpConfig(_Frozen):
+    """When a candidate is worth more than the next cheaper qualifying one (rule 3)."""
 
     require: Literal["any", "all"] = Field(
-        description="'any': one quality interval of large - small above zero suffices; 'all': every one"
+        description="'any': one quality interval of (costlier - cheaper) above zero suffices; 'all': every one"
     )
+
+
+class CandidateConfig(_Frozen):
+    """One rung of the ladder: the runs' ``role`` tag and what the report says it stands for."""
+
+    role: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+    stands_for: str = Field(min_length=1)
+
+    @field_validator("role")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_ROLES:
+            raise ValueError(f"{value!r} is not a model candidate's role")
+        return value
 
 
 class GuardedConfig(_Frozen):
@@ -86,14 +101,31 @@ class GuardedConfig(_Frozen):
 class DecisionRules(_Frozen):
     """The whole rules file."""
 
-    version: int = Field(ge=1)
-    roles: dict[Literal["small", "large"], str] = Field(description="what each model role stands for")
+    version: int = Field(ge=2)
+    candidates: tuple[CandidateConfig, ...] = Field(min_length=1, description="model candidates, cheapest first")
     floor: dict[str, Bound] = Field(min_length=1)
     quality: QualityConfig
     bootstrap: BootstrapConfig
-    large_over_small: LargeOverSmallConfig
+    step_up: StepUpConfig
     budget: dict[str, Bound] = Field(default_factory=dict)
     guarded: GuardedConfig
+
+    @model_validator(mode="after")
+    def _unique_roles(self) -> DecisionRules:
+        seen = [c.role for c in self.candidates]
+        twice = sorted({r for r in seen if seen.count(r) > 1})
+        if twice:
+            raise ValueError(f"candidate roles must be unique: {', '.join(twice)} appears twice")
+        return self
+
+    @property
+    def ladder(self) -> list[str]:
+        """Candidate roles, cheapest first."""
+        return [c.role for c in self.candidates]
+
+    def stands_for(self, role: str) -> str:
+        """What the report names a candidate role as (the role itself when it is not on the ladder)."""
+        return next((c.stands_for for c in self.candidates if c.role == role), role)
 
 
 def load_rules(path: str | Path = DEFAULT_RULES) -> DecisionRules:
@@ -133,6 +165,4 @@ def check_metric_names(rules: DecisionRules, path: str | Path) -> None:
     named += [(f"guarded.{m}", m, row_names) for m in guarded_rows]
     for where, name, allowed in named:
         if name not in allowed:
-            close = difflib.get_close_matches(name, sorted(allowed), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InputError(path, f"unknown metric {name!r}{hint}", where)
+            raise InputError(path, f"unknown metric {name!r}{did_you_mean(name, allowed)}", where)

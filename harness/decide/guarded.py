@@ -14,9 +14,9 @@ from typing import Any
 
 from harness.decide.config import GuardedConfig
 from harness.decide.metrics import as_number, cost_names
+from harness.decide.records import RecordedRun
 from harness.errors import InputError
 from harness.ids import category_key
-from harness.tracking.runs_query import RecordedRun
 
 
 @dataclass(frozen=True)

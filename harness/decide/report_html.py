@@ -14,7 +14,7 @@ from harness.decide.tables import ReportContent, Table
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#222;line-height:1.4}
 #verdict{font-size:1.3rem;font-weight:600;padding:.8rem 1rem;border-radius:6px;border:2px solid}
-.keep_large{background:#fdecea;border-color:#d62728}.fall_back_small{background:#e8f1fa;border-color:#1f77b4}
+.keep{background:#fdecea;border-color:#d62728}.fall_back{background:#e8f1fa;border-color:#1f77b4}
 .template_only{background:#f2f2f2;border-color:#7f7f7f}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.85rem;display:block;overflow-x:auto;max-width:100%}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}th{background:#f5f5f5}
@@ -67,7 +67,7 @@ def render_html(content: ReportContent) -> str:
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"
         f"<style>{CSS}</style></head><body>"
-        f'<p id="verdict" class="{escape(content.verdict)}" data-verdict="{escape(content.verdict)}">'
+        f'<p id="verdict" class="{escape(content.outcome or content.verdict)}" data-verdict="{escape(content.verdict)}">'
         f"{escape(content.headline)}</p>"
         f"<h1>Decision report: suite <code>{escape(content.suite)}</code></h1>"
         + "".join(table_html(t) for t in content.tables)

@@ -1,9 +1,10 @@
-"""The rules engine: keep the large model, fall back to the small one, or ship the template.
+"""The rules engine: applies the rules file to a suite's runs and walks the ladder of candidates.
 
-It applies DESIGN.md's four decision rules to the latest finished run of each role, with every
-threshold from :mod:`harness.decide.config`. Each rule produces :class:`Check` rows (the number,
-the threshold, whether it held) so the report can show the evidence behind the verdict, not just
-the verdict.
+Each rule produces :class:`Check` rows (the number, the threshold, whether it held) so the report
+can show the evidence behind the verdict, not just the verdict: the floor and "beats the template"
+for every candidate that ran (rules 1 and 2), the budget for every candidate above the cheapest
+rung and each candidate's gain over the next cheaper one (rule 3). :mod:`harness.decide.ladder`
+then chooses. Runs are plain records (:mod:`harness.decide.records`); nothing here touches MLflow.
 """
 
 from __future__ import annotations
@@ -11,79 +12,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from harness.decide.bootstrap import Interval, PairedComparison, bootstrap_mean, paired_bootstrap
 from harness.decide.config import DecisionRules
+from harness.decide.decision import Candidate, Check, Decision, StepUp, verdict_code
+from harness.decide.ladder import Rung, choose
 from harness.decide.metrics import MetricRef, as_number, known_metrics, per_category
+from harness.decide.records import TEMPLATE_ROLE, RecordedRun, SuiteRuns
 from harness.errors import InputError
-from harness.tracking.runs_query import RecordedRun, SuiteRuns
 
-Verdict = Literal["keep_large", "fall_back_small", "template_only"]
-
-VERDICT_TITLES: dict[str, str] = {
-    "keep_large": "keep the large model",
-    "fall_back_small": "fall back to the small model",
-    "template_only": "template-only",
-}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One rule applied to one subject: the evidence and whether it held (None: not measured)."""
-
-    rule: str
-    subject: str
-    metric: str
-    value: str
-    threshold: str
-    held: bool | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A model variant's standing against the floor and the template."""
-
-    role: str
-    label: str
-    run_id: str
-    floor_ok: bool
-    beats_template: bool
-    versus_template: dict[str, PairedComparison]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The verdict with everything the report shows."""
-
-    suite: str
-    verdict: Verdict
-    reason: str
-    labels: dict[str, str]
-    run_ids: dict[str, str]
-    checks: list[Check]
-    candidates: dict[str, Candidate]
-    large_vs_small: dict[str, PairedComparison]
-    intervals: dict[str, dict[str, Interval]]
-    aggregates: dict[str, dict[str, float]]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def headline(self) -> str:
-        target = {"keep_large": "large", "fall_back_small": "small"}.get(self.verdict)
-        who = f" ({self.labels[target]})" if target else ""
-        return f"Verdict: {VERDICT_TITLES[self.verdict]}{who}. {self.reason}"
+RULE_FLOOR, RULE_TEMPLATE, RULE_BUDGET, RULE_STEP_UP = "1 floor", "2 beats template", "3 cost budget", "3 step-up gain"
 
 
 def model_label(run: RecordedRun, rules: DecisionRules) -> str:
     """How the report names what ran: a CPU stand-in is named as a stand-in, never as the model."""
-    if run.role == "template":
+    if run.role == TEMPLATE_ROLE:
         return "template (deterministic)"
-    target = rules.roles.get(run.role, run.role)  # type: ignore[call-overload]
+    target = rules.stands_for(run.role)
     if run.stand_in:
         # Display names often say "(CPU stand-in)" already; name the stand-in once, with its target.
         name = re.sub(r"\s*\((?:CPU )?stand-in\)\s*$", "", run.model_name, flags=re.IGNORECASE)
@@ -122,7 +68,7 @@ def _floor_checks(run: RecordedRun, rules: DecisionRules) -> list[Check]:
     for metric, bound in rules.floor.items():
         value = aggregate_value(run, metric)
         held = value is not None and bound.holds(value)
-        checks.append(Check("1 floor", run.role, metric, _fmt(value), bound.text(), held))
+        checks.append(Check(RULE_FLOOR, run.role, metric, _fmt(value), bound.text(), held))
     return checks
 
 
@@ -166,7 +112,7 @@ def _quality_checks(
         enough = n >= q.min_categories
         checks.append(
             Check(
-                "2 beats template",
+                RULE_TEMPLATE,
                 f"{model.role} - template",
                 metric,
                 _interval_text(cmp),
@@ -176,7 +122,7 @@ def _quality_checks(
         )
         checks.append(
             Check(
-                "2 beats template",
+                RULE_TEMPLATE,
                 f"{model.role} - template",
                 metric,
                 f"{cmp.wins} won, {cmp.losses} lost, {cmp.ties} tied of {n}",
@@ -193,30 +139,42 @@ def _budget_checks(run: RecordedRun, rules: DecisionRules) -> list[Check]:
         value = aggregate_value(run, metric)
         held = None if value is None else bound.holds(value)
         text = "not measured" if value is None else f"{value:.4g}"
-        checks.append(Check("3 cost budget", run.role, metric, text, bound.text(), held))
+        checks.append(Check(RULE_BUDGET, run.role, metric, text, bound.text(), held))
     return checks
 
 
-def _large_vs_small(
-    large: RecordedRun, small: RecordedRun, refs: Mapping[str, MetricRef], rules: DecisionRules
-) -> tuple[list[Check], dict[str, PairedComparison], bool]:
+def _step_up(
+    upper: RecordedRun, lower: RecordedRun, refs: Mapping[str, MetricRef], rules: DecisionRules
+) -> tuple[list[Check], StepUp]:
     pct = round(rules.bootstrap.confidence * 100)
-    comparisons = {m: _compare(large, small, refs[m], rules) for m in rules.quality.metrics}
+    comparisons = {m: _compare(upper, lower, refs[m], rules) for m in rules.quality.metrics}
+    subject = f"{upper.role} - {lower.role}"
     checks = [
-        Check(
-            "3 large vs small",
-            "large - small",
-            m,
-            _interval_text(c),
-            f"{pct}% interval above zero",
-            c.interval.above_zero(),
-        )
+        Check(RULE_STEP_UP, subject, m, _interval_text(c), f"{pct}% interval above zero", c.interval.above_zero())
         for m, c in comparisons.items()
     ]
     above = [c.interval.above_zero() for c in comparisons.values()]
     below = any(c.interval.below_zero() for c in comparisons.values())
-    need = all(above) if rules.large_over_small.require == "all" else any(above)
-    return checks, comparisons, need and not below
+    need = all(above) if rules.step_up.require == "all" else any(above)
+    return checks, StepUp(upper.role, lower.role, comparisons, need and not below)
+
+
+def _step_ups(
+    runs: Mapping[str, RecordedRun], candidates: Mapping[str, Candidate], refs: Mapping[str, MetricRef],
+    rules: DecisionRules,
+) -> tuple[list[Check], dict[tuple[str, str], StepUp]]:
+    """Each candidate that ran against the next cheaper qualifying one (else the next cheaper that ran)."""
+    checks: list[Check] = []
+    out: dict[tuple[str, str], StepUp] = {}
+    ran = list(runs)  # ladder order, cheapest first
+    for i, role in enumerate(ran[1:], start=1):
+        cheaper = ran[:i]
+        qualifying = [r for r in cheaper if candidates[r].floor_ok and candidates[r].beats_template]
+        lower = (qualifying or cheaper)[-1]
+        more, step = _step_up(runs[role], runs[lower], refs, rules)
+        checks += more
+        out[(role, lower)] = step
+    return checks, out
 
 
 def decide(suite: SuiteRuns, rules: DecisionRules) -> Decision:
@@ -226,93 +184,59 @@ def decide(suite: SuiteRuns, rules: DecisionRules) -> Decision:
         InputError: model runs exist but no template run to compare them with.
     """
     refs = known_metrics()
-    runs = suite.by_role
-    template = runs.get("template")
+    template = suite.by_role.get(TEMPLATE_ROLE)
     if template is None:
         raise InputError(f"suite {suite.suite!r}", "has no FINISHED template run to compare the models with")
-    labels = {role: model_label(run, rules) for role, run in runs.items()}
+    runs = {role: suite.by_role[role] for role in rules.ladder if role in suite.by_role}
+    shown_runs = {TEMPLATE_ROLE: template, **runs}
+    labels = {role: model_label(run, rules) for role, run in shown_runs.items()}
     shown = [refs[m] for m in dict.fromkeys([*rules.floor, *rules.quality.metrics]) if refs[m].row]
     checks: list[Check] = []
     candidates: dict[str, Candidate] = {}
-    for role in ("small", "large"):
-        run = runs.get(role)
-        if run is None:
-            continue
+    for role, run in runs.items():
         floor = _floor_checks(run, rules)
         quality, comparisons = _quality_checks(run, template, refs, rules)
         checks += floor + quality
-        candidates[role] = Candidate(
-            role,
-            labels[role],
-            run.run_id,
-            all(c.held for c in floor),
-            all(c.held for c in quality),
-            comparisons,
-        )
-    budget: list[Check] = _budget_checks(runs["large"], rules) if "large" in runs else []
-    checks += budget
-    lvs: dict[str, PairedComparison] = {}
-    large_better = True
-    if "large" in runs and "small" in runs:
-        lvs_checks, lvs, large_better = _large_vs_small(runs["large"], runs["small"], refs, rules)
-        checks += lvs_checks
-    verdict, reason = _verdict(candidates, budget, large_better)
+        held = (all(c.held for c in floor), all(c.held for c in quality))
+        candidates[role] = Candidate(role, labels[role], run.run_id, *held, comparisons)
+    over: dict[str, tuple[str, ...]] = {}
+    for role, run in runs.items():
+        if role != rules.ladder[0]:  # the cheapest rung is what the budget steps down to
+            budget = _budget_checks(run, rules)
+            checks += budget
+            over[role] = tuple(c.metric for c in budget if c.held is False)
+    step_checks, step_ups = _step_ups(runs, candidates, refs, rules)
+    checks += step_checks
+    rungs = [_rung(role, candidates.get(role), over.get(role, ())) for role in rules.ladder]
+    choice = choose(rungs, lambda upper, lower: step_ups[(upper, lower)].beyond_noise)
     notes = [f"ignored run {s.run_id} ({s.role}): {s.reason}" for s in suite.skipped]
+    notes += [
+        f"ignored run {run.run_id} ({role}): not a candidate of the rules' ladder ({', '.join(rules.ladder)})"
+        for role, run in suite.by_role.items()
+        if role not in shown_runs
+    ]
     return Decision(
         suite=suite.suite,
-        verdict=verdict,
-        reason=reason,
+        verdict=verdict_code(choice.role, rules.ladder),
+        chosen=choice.role,
+        reason=choice.reason,
+        ladder=rules.ladder,
         labels=labels,
-        run_ids={role: run.run_id for role, run in runs.items()},
+        run_ids={role: run.run_id for role, run in shown_runs.items()},
         checks=checks,
         candidates=candidates,
-        large_vs_small=lvs,
-        intervals={role: variant_intervals(run.rows, shown, rules) for role, run in runs.items()},
+        step_ups=list(step_ups.values()),
+        intervals={role: variant_intervals(run.rows, shown, rules) for role, run in shown_runs.items()},
         aggregates={
             role: {m: v for m in sorted(refs) if (v := aggregate_value(run, m)) is not None}
-            for role, run in runs.items()
+            for role, run in shown_runs.items()
         },
+        stepped_down=choice.stepped_down,
         notes=notes,
     )
 
 
-def _why_not(candidate: Candidate | None, role: str) -> str:
+def _rung(role: str, candidate: Candidate | None, over_budget: tuple[str, ...]) -> Rung:
     if candidate is None:
-        return f"the {role} model did not run"
-    if not candidate.floor_ok:
-        return f"the {role} model misses the operational floor"
-    return f"the {role} model does not beat the template clearly"
-
-
-def _verdict(
-    candidates: Mapping[str, Candidate], budget: Sequence[Check], large_better: bool
-) -> tuple[Verdict, str]:
-    if not candidates:
-        return "template_only", "Only the template ran; there is no model evidence."
-    ok = {role: c.floor_ok and c.beats_template for role, c in candidates.items()}
-    large, small = candidates.get("large"), candidates.get("small")
-    if ok.get("large"):
-        over = [c.metric for c in budget if c.held is False]
-        if over:
-            if ok.get("small"):
-                return "fall_back_small", f"The large model is over the cost budget ({', '.join(over)})."
-            return "template_only", (
-                f"The large model is over the cost budget ({', '.join(over)}) and {_why_not(small, 'small')}."
-            )
-        if ok.get("small") and not large_better:
-            return "fall_back_small", "Large minus small is within noise on the quality metrics."
-        return "keep_large", "The large model clears the floor and beats the template on every quality rule."
-    if ok.get("small"):
-        return (
-            "fall_back_small",
-            f"The small model clears the floor and beats the template; {_why_not(large, 'large')}.",
-        )
-    if not any(c.floor_ok for c in candidates.values()):
-        return (
-            "template_only",
-            "No model variant clears the operational floor; model output stays research-only.",
-        )
-    return (
-        "template_only",
-        "No model variant that clears the floor beats the template clearly; model output stays research-only.",
-    )
+        return Rung(role, ran=False)
+    return Rung(role, True, candidate.floor_ok, candidate.beats_template, over_budget)

@@ -6,17 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from harness.decide.bootstrap import Interval
+from harness.decide.decision import Check, Decision
 from harness.decide.guarded import GuardedResult
 from harness.decide.metrics import cost_names, known_metrics
-from harness.decide.rules import Check, Decision
-from harness.tracking.runs_query import SuiteRuns
+from harness.decide.records import SuiteRuns
+from harness.decide.rules import RULE_BUDGET, RULE_FLOOR, RULE_STEP_UP, RULE_TEMPLATE
 
 HELD = {True: "holds", False: "FAILS", None: "not measured"}
 RULE_TITLES = {
-    "1 floor": "Rule 1: operational floor (every model variant)",
-    "2 beats template": "Rule 2: beats template-only per category",
-    "3 cost budget": "Rule 3: cost of the large model against the budget",
-    "3 large vs small": "Rule 3: large minus small beyond noise",
+    RULE_FLOOR: "Rule 1: operational floor (every candidate)",
+    RULE_TEMPLATE: "Rule 2: beats template-only per category",
+    RULE_BUDGET: "Rule 3: cost of each candidate above the cheapest against the budget",
+    RULE_STEP_UP: "Rule 3: each candidate's gain over the next cheaper one beyond noise",
 }
 
 
@@ -39,7 +40,7 @@ def interval_text(iv: Interval | None) -> str:
 def variants_intervals(
     decision: Decision, guarded: Mapping[str, GuardedResult], extra: Mapping[str, Mapping[str, Interval]]
 ) -> dict[str, Mapping[str, Interval]]:
-    """Intervals per variant name in report order (template, small, large, guarded ...)."""
+    """Intervals per variant name in report order (template, the ladder cheapest first, guarded ...)."""
     out: dict[str, Mapping[str, Interval]] = dict(decision.intervals)
     for role in guarded:
         out[f"guarded {role}"] = extra[role]
@@ -48,7 +49,8 @@ def variants_intervals(
 
 def what_ran(decision: Decision, suite: SuiteRuns) -> Table:
     rows = []
-    for role, run in suite.by_role.items():
+    for role in decision.run_ids:
+        run = suite.by_role[role]
         rows.append(
             [
                 role,
@@ -63,6 +65,37 @@ def what_ran(decision: Decision, suite: SuiteRuns) -> Table:
         ["role", "model", "CPU stand-in", "hardware", "MLflow run"],
         rows,
         "The latest FINISHED run of each role in the suite, by start time.",
+    )
+
+
+def ladder_table(decision: Decision) -> Table:
+    """One line per rung, cheapest first: did it run, qualify, fit the budget, and what became of it."""
+    over = {c.subject for c in decision.checks if c.rule == RULE_BUDGET and c.held is False}
+    gains = {s.upper: s for s in decision.step_ups}
+    rows = []
+    for role in decision.ladder:
+        cand = decision.candidates.get(role)
+        if cand is None:
+            rows.append([role, "no", "-", "-", "-", "-", "did not run"])
+            continue
+        step = gains.get(role)
+        gain = "-" if step is None else f"{'beyond noise' if step.beyond_noise else 'within noise'} over {step.lower}"
+        budget = "over" if role in over else ("fits" if role != decision.ladder[0] else "not checked (cheapest)")
+        if role == decision.chosen:
+            outcome = "CHOSEN"
+        elif role in decision.stepped_down:
+            outcome = "stepped down from"
+        else:
+            outcome = "qualifies" if cand.floor_ok and cand.beats_template else "does not qualify"
+        floor = "holds" if cand.floor_ok else "FAILS"
+        beats = "holds" if cand.beats_template else "FAILS"
+        rows.append([role, "yes", floor, beats, budget, gain, outcome])
+    return Table(
+        "The ladder (cheapest first)",
+        ["candidate", "ran", "floor", "beats template", "budget", "gain over cheaper", "outcome"],
+        rows,
+        "From the costliest qualifying candidate down: kept while it fits the budget and its gain over the next "
+        "cheaper qualifying one is beyond noise; template-only when none qualifies.",
     )
 
 
@@ -166,8 +199,8 @@ def cost_table(decision: Decision) -> Table:
     for role, agg in decision.aggregates.items():
         rows.append([role, *(f"{agg[m]:.4g}" if m in agg else "not measured" for m in names)])
     refs = known_metrics()
-    meaning = "; ".join(f"{m}: {refs[m].description}" for m in names)
-    return Table("Cost", ["variant", *names], rows, f"A figure a run did not measure reads 'not measured'. {meaning}.")
+    meaning = " ".join(f"{m}: {refs[m].description}" for m in names)
+    return Table("Cost", ["variant", *names], rows, f"A figure a run did not measure reads 'not measured'. {meaning}")
 
 
 @dataclass(frozen=True)
@@ -189,3 +222,5 @@ class ReportContent:
     tables: list[Table]
     plots: list[Plot]
     notes: list[str]
+    outcome: str = ""
+    """``keep``, ``fall_back`` or ``template_only``: the verdict box's colour."""

@@ -106,7 +106,7 @@ def rouge_l_f(row: RowInputs) -> float | None:
 
 @METRICS.metric("disclaimer", higher_is_better=True, kind="bool", needs=["summary"])
 def disclaimer(row: RowInputs) -> bool:
-    """Both summaries open with the review-count proxy premise (대리 지표)."""
+    """Both summaries open with the review-count proxy premise (sales estimated from review counts)."""
     return content.disclaimer(row.summary)
 
 

@@ -11,7 +11,6 @@ from harness.runner.golden import REPO_ROOT
 
 EXPERIMENTS_DIR = Path("experiments")
 GATE_EXPERIMENTS = ("template_only.yaml", "cpu-small.yaml")
-ROLE_ORDER = {"template": 0, "small": 1, "large": 2}
 NOT_EXPERIMENTS = ("decision_rules.yaml",)
 
 golden_app = typer.Typer(help="Golden set: frozen inputs, expected facts, references.", no_args_is_help=True)
@@ -31,8 +30,8 @@ def _experiments_dir() -> Path:
 
 
 def suite_files(suite: str, folder: Path) -> list[Path]:
-    """Experiment files of one suite, template first, then small, then large (the report's order)."""
-    from harness.runner.config import load_experiment, load_raw
+    """Experiment files of one suite: the template first (every model is compared with it), then by file name."""
+    from harness.runner.config import TEMPLATE_ROLE, load_experiment, load_raw
 
     chosen = []
     for path in sorted(folder.glob("*.yaml")):
@@ -41,7 +40,7 @@ def suite_files(suite: str, folder: Path) -> list[Path]:
         raw = load_raw(path)
         if raw.get("suite") == suite:
             config = load_experiment(path)
-            chosen.append((ROLE_ORDER.get(config.role, 9), path.name, path))
+            chosen.append((config.role != TEMPLATE_ROLE, path.name, path))
     return [p for _, _, p in sorted(chosen)]
 
 

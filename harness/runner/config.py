@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, SerializeAsAny, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator
 
 from harness.errors import InputError
 from harness.registry import UnknownNameError
@@ -22,7 +22,16 @@ from harness.runner.variants.loading import load_variants
 from harness.runner.workdir import safe_name
 from harness.yamlfile import read_yaml
 
-Role = Literal["template", "small", "large"]
+TEMPLATE_ROLE = "template"
+RESERVED_ROLES = frozenset({"decision", "guarded"})
+Role = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+"""``template`` or a model candidate's role (a rung of the decision rules' ladder, e.g. ``large``)."""
+
+
+def _role(value: str | None) -> str | None:
+    if value in RESERVED_ROLES:
+        raise ValueError(f"{value!r} is reserved for the decision stage's own runs")
+    return value
 EXTENDS_KEY = "extends"
 MAX_EXTENDS_DEPTH = 8
 
@@ -43,6 +52,8 @@ class ExperimentConfig(BaseModel):
     @classmethod
     def _safe(cls, value: str) -> str:
         return safe_name(value)  # both become folder names under work/; "." or ".." once deleted data
+
+    _role = field_validator("role")(_role)
 
     def resolved(self) -> dict[str, Any]:
         """The fully merged config as plain data (logged as ``config.yaml``)."""
@@ -70,6 +81,8 @@ class PartialExperiment(BaseModel):
     @classmethod
     def _safe(cls, value: str | None) -> str | None:
         return None if value is None else safe_name(value)
+
+    _role = field_validator("role")(_role)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

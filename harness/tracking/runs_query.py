@@ -1,9 +1,10 @@
 """Reading a suite's runs back from MLflow, and logging the decision run.
 
 The decision stage reads only through here, never from local files, so a team tracking server
-works exactly like the local SQLite store. For each role (template, small, large) it takes the
-latest run, by start time, whose status is FINISHED; older, failed, killed or still-running runs
-of the role are listed as skipped so the report can say what it ignored.
+works exactly like the local SQLite store. For each role (``template`` and any candidate role) it
+takes the latest run, by start time, whose status is FINISHED; older, failed, killed or
+still-running runs of the role are listed as skipped so the report can say what it ignored. Runs
+come back as the decision stage's own records (:mod:`harness.decide.records`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,57 +20,13 @@ from mlflow.entities import Metric, RunTag, ViewType
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
+from harness.decide.records import TEMPLATE_ROLE, RecordedRun, SkippedRun, SuiteRuns
 from harness.errors import InputError
 from harness.jsonl import read_jsonl
 
-MODEL_ROLES = ("template", "small", "large")
 DECISION_ROLE = "decision"
-
-
-@dataclass(frozen=True)
-class RecordedRun:
-    """One finished run of a suite with the artifacts the decision needs."""
-
-    run_id: str
-    experiment_id: str
-    role: str
-    start_time: int
-    tags: dict[str, str]
-    metrics: dict[str, float]
-    scores: dict[str, Any]
-    predictions: list[dict[str, Any]] | None
-    facts: list[dict[str, Any]] | None
-    references: list[dict[str, Any]] | None
-
-    @property
-    def model_name(self) -> str:
-        return self.tags.get("model_name") or self.tags.get("variant") or self.role
-
-    @property
-    def stand_in(self) -> bool:
-        return self.tags.get("stand_in", "").strip().lower() == "true"
-
-    @property
-    def rows(self) -> list[dict[str, Any]]:
-        return list(self.scores.get("rows", []))
-
-
-@dataclass(frozen=True)
-class SkippedRun:
-    """A run of the suite that was not used, and why."""
-
-    run_id: str
-    role: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class SuiteRuns:
-    """The runs a decision is made from: the latest finished run per role."""
-
-    suite: str
-    by_role: dict[str, RecordedRun]
-    skipped: list[SkippedRun] = field(default_factory=list)
+NOT_SUITE_ROLES = frozenset({DECISION_ROLE, "guarded", ""})
+"""Roles that are not a variant's run (the decision run itself); every other role is read."""
 
 
 def _client(tracking_uri: str | None) -> MlflowClient:
@@ -133,7 +89,7 @@ def latest_suite(tracking_uri: str | None = None) -> str | None:
     """The suite of the most recently started run that carries a role (for a default ``--suite``)."""
     client = _client(tracking_uri)
     for run in _search(client, "tags.suite != ''"):
-        if run.data.tags.get("role") in MODEL_ROLES:
+        if run.data.tags.get("role", "") not in NOT_SUITE_ROLES:
             return run.data.tags["suite"]
     return None
 
@@ -152,7 +108,7 @@ def load_suite(suite: str, tracking_uri: str | None = None) -> SuiteRuns:
     skipped: list[SkippedRun] = []
     for run in runs:
         role = run.data.tags.get("role", "")
-        if role not in MODEL_ROLES:
+        if role in NOT_SUITE_ROLES:
             continue
         if run.info.status != "FINISHED":
             skipped.append(SkippedRun(run.info.run_id, role, f"status {run.info.status}"))
@@ -163,10 +119,11 @@ def load_suite(suite: str, tracking_uri: str | None = None) -> SuiteRuns:
     if not by_role:
         raise InputError(
             f"suite {suite!r}",
-            "no FINISHED template/small/large runs in the tracking store",
+            "no FINISHED runs with a role in the tracking store",
             client.tracking_uri,
         )
-    return SuiteRuns(suite, dict(sorted(by_role.items(), key=lambda kv: MODEL_ROLES.index(kv[0]))), skipped)
+    ordered = sorted(by_role.items(), key=lambda kv: (kv[0] != TEMPLATE_ROLE, kv[0]))
+    return SuiteRuns(suite, dict(ordered), skipped)
 
 
 def _read_run(client: MlflowClient, run: Any, role: str) -> RecordedRun:

@@ -1,11 +1,17 @@
-"""Fixtures of the decision tests: a recorder that writes synthetic suite runs into the test's store."""
+"""Fixtures of the decision tests that go through MLflow: a recorder writing in-memory runs into the test's store."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from decide_recorded import Recorder, RunSpec, record_run
+from decide_runs import Recorder, RunSpec, make_rules, record_run, recorded_run, write_rules
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path) -> Path:
+    """The tests' rules (two candidates, the research log's thresholds) as a file for compare."""
+    return write_rules(tmp_path / "rules.yaml", make_rules())
 
 
 @pytest.fixture
@@ -17,7 +23,8 @@ def record_suite(mlflow_store: str, tmp_path: Path) -> Recorder:
         ids: dict[str, str] = {}
         for spec in specs:
             clock[0] += 60_000
-            ids[spec.role] = record_run(mlflow_store, suite, spec, clock[0], tmp_path / "artifacts-src")
+            run = recorded_run(spec, clock[0], suite)
+            ids[spec.role] = record_run(mlflow_store, run, tmp_path / "artifacts-src", spec.status)
         return ids
 
     return record

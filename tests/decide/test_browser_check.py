@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from decide_recorded import Recorder, RunSpec
+from decide_runs import Recorder, RunSpec
 
 from harness.decide.browser_check import DEFAULT_CHROMIUM, check_report, parse_dom
 from harness.decide.compare import run_compare
@@ -20,10 +20,10 @@ needs_chromium = pytest.mark.skipif(
 
 @needs_chromium
 def test_browser_check__report_renders_verdict_and_every_plot(
-    record_suite: Recorder, mlflow_store: str, tmp_path: Path
+    record_suite: Recorder, mlflow_store: str, tmp_path: Path, rules_file: Path
 ) -> None:
     record_suite(RunSpec("template"), RunSpec("small", shift=0.5), RunSpec("large", shift=2.0))
-    run_compare("cpu", out_dir=tmp_path, tracking_uri=mlflow_store, log_run=False)
+    run_compare("cpu", rules_file, out_dir=tmp_path, tracking_uri=mlflow_store, log_run=False)
     result = check_report(tmp_path / "decision.html", tmp_path / "shot.png")
     assert result.problems == []
     assert result.verdict and result.verdict.startswith("Verdict: keep the large model")

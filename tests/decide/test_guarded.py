@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from decide_recorded import Recorder, RunSpec
+from decide_runs import Recorder, RunSpec, make_rules
 
-from harness.decide.config import load_rules
 from harness.decide.guarded import compose, failed_checks
 from harness.evaluate import score_predictions
 from harness.jsonl import read_jsonl
@@ -18,7 +17,7 @@ FACTS = read_jsonl(Path(__file__).parents[1] / "fixtures" / "reference_facts.jso
 
 
 def test_failed_checks__null_fidelity_passes_missing_flag_fails() -> None:
-    checks = load_rules().guarded
+    checks = make_rules().guarded
     good = {
         "json_valid": True,
         "cjk_leak": False,
@@ -69,7 +68,7 @@ def test_compose__rescored_composition_passes_every_guard(record_suite: Recorder
         RunSpec("large", rows=model_rows, outputs=model, facts=FACTS),
     )
     suite = load_suite("cpu", mlflow_store)
-    checks = load_rules().guarded
+    checks = make_rules().guarded
     expected_fallbacks = [r["categoryId"] for r in model_rows if failed_checks(r, checks)]
     assert expected_fallbacks == [4, 38, 27], (
         "the spoiled outputs must fail the guard for this test to mean anything"

@@ -55,11 +55,18 @@ def test_config__unknown_variant_key(tmp_path: Path) -> None:
 
 
 def test_config__wrong_type_names_key(tmp_path: Path) -> None:
-    path = _write(tmp_path / "x.yaml", "name: x\nrole: huge\nvariant: {kind: template}\n")
+    path = _write(tmp_path / "x.yaml", "name: x\nrole: [huge]\nvariant: {kind: template}\n")
     with pytest.raises(InputError) as err:
         load_experiment(path)
     message = str(err.value)
-    assert "key 'role'" in message and "'huge'" in message and "\n" not in message
+    assert "key 'role'" in message and "valid string" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("role", "problem"), [("decision", "reserved"), ("a/b", "should match pattern")])
+def test_config__role_is_any_candidate_name_but_reserved_or_unsafe(tmp_path: Path, role: str, problem: str) -> None:
+    assert load_experiment(_write(tmp_path / "ok.yaml", "name: x\nrole: q2.5-14b\nvariant: {kind: template}\n")).role == "q2.5-14b"
+    with pytest.raises(InputError, match=f"key 'role'.*{problem}"):
+        load_experiment(_write(tmp_path / "x.yaml", f"name: x\nrole: {role}\nvariant: {{kind: template}}\n"))
 
 
 def test_config__unknown_kind_suggests_closest(tmp_path: Path) -> None:

@@ -13,14 +13,16 @@ from harness.runner.cli import suite_files
 from tests.runner.conftest import write_experiment
 
 
-def test_suite_files__template_first_other_suites_ignored(golden_dir: Path, tmp_path: Path) -> None:
+def test_suite_files__template_first_then_by_name_other_suites_ignored(golden_dir: Path, tmp_path: Path) -> None:
     preds = {"kind": "predictions", "path": "p.jsonl", "model_name": "m"}
     write_experiment(tmp_path, "a_large", golden_dir, preds, role="large")
     write_experiment(tmp_path, "b_small", golden_dir, preds, role="small")
     write_experiment(tmp_path, "z_template", golden_dir, {"kind": "template"})
     write_experiment(tmp_path, "other", golden_dir, {"kind": "template"}, suite="elsewhere")
     (tmp_path / "decision_rules.yaml").write_text("not: an experiment\n", "utf-8")
-    assert [p.name for p in suite_files("t", tmp_path)] == ["z_template.yaml", "b_small.yaml", "a_large.yaml"]
+    write_experiment(tmp_path, "c_tiny", golden_dir, preds, role="q2.5-0.5b")  # any candidate role of the ladder
+    names = [p.name for p in suite_files("t", tmp_path)]
+    assert names == ["z_template.yaml", "a_large.yaml", "b_small.yaml", "c_tiny.yaml"]
 
 
 def test_suite_cli__runs_each_experiment(mlflow_store: str, golden_dir: Path, tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
-"""Recorded suites for the decision tests: synthetic runs written into a test's MLflow store.
+"""Suites for the decision tests: synthetic runs built in memory, and rules defined by the tests.
 
 Per-row metrics are generated from the evaluate registry (every registered metric gets a value in
 its good direction unless a spec spoils it), so the rows look like the scorer's and the tests do
-not hard-code metric lists.
+not hard-code metric lists. Runs are the decision stage's own records; :func:`record_run` writes
+one into an MLflow store for the tests that go through tracking (compare, the round trip).
+Rules come from :func:`make_rules`, never from the shipped rules file, so editing
+``experiments/decision_rules.yaml`` changes no test's outcome.
 """
 
 from __future__ import annotations
@@ -12,6 +15,28 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import yaml
+
+from harness.decide.config import DecisionRules
+from harness.decide.guarded import aggregate_rows
+from harness.decide.records import RecordedRun, SuiteRuns
+
+# The research log's thresholds (the shipped rules file's values when these tests were written).
+RULES_DATA: dict[str, Any] = {
+    "version": 2,
+    "floor": {
+        "json_valid_rate": {"min": 0.95}, "cjk_leak_rate": {"max": 0.0}, "nested_json_rate": {"max": 0.0},
+        "special_token_leak_rate": {"max": 0.0}, "numeric_fidelity": {"min": 0.95}, "disclaimer_rate": {"min": 0.9},
+    },
+    "quality": {"metrics": ["grounded_insight", "actionability", "economy"], "win_share": 0.5, "tie_tolerance": 0.0,
+                "min_categories": 5},
+    "bootstrap": {"resamples": 2000, "confidence": 0.95, "seed": 20240517},
+    "step_up": {"require": "any"},
+    "budget": {"latency_s_per_summary": {"max": 15.0}, "peak_gpu_mem_gb": {"max": 40.0}, "train_time_s": {"max": 14400}},
+    "guarded": {"must_be_true": ["json_valid"], "must_be_false": ["cjk_leak", "special_token_leak", "nested_json"],
+                "min": {"numeric_fidelity": 1.0}},
+}  # fmt: skip
 
 CATEGORIES = [str(i) for i in range(101, 111)]
 # Per-category spread so that differences are not constant (a constant difference has a zero-width interval).
@@ -44,6 +69,7 @@ class RunSpec:
     bad_rows: dict[str, int] = field(default_factory=dict)
     cost: dict[str, float] = field(default_factory=dict)
     status: str = "FINISHED"
+    """Only for :func:`record_run`: in-memory suites hold finished runs."""
     model_name: str | None = None
     stand_in: bool = True
     predictions: bool = True
@@ -62,7 +88,7 @@ def synthetic_rows(spec: RunSpec) -> list[dict[str, Any]]:
     """Score rows in scores.json's shape for the golden categories."""
     from harness.evaluate import METRICS
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     shifts = _shifts(spec)
     for i, key in enumerate(CATEGORIES):
         row: dict[str, Any] = {"categoryId": int(key)}
@@ -81,18 +107,24 @@ def synthetic_rows(spec: RunSpec) -> list[dict[str, Any]]:
     return rows
 
 
-def record_run(uri: str, suite: str, spec: RunSpec, start_time: int, tmp: Path) -> str:
-    """Writes one finished (or failed) run with tags, aggregate metrics and artifacts; returns its id."""
-    from mlflow.entities import Metric
-    from mlflow.tracking import MlflowClient
+def make_rules(ladder: Sequence[tuple[str, str]] = (("small", "3B"), ("large", "7B")), **sections: Any) -> DecisionRules:
+    """Rules with the research log's thresholds and ``ladder`` as (role, stands_for), cheapest first."""
+    data = {**RULES_DATA, "candidates": [{"role": r, "stands_for": s} for r, s in ladder], **sections}
+    return DecisionRules.model_validate(data)
 
-    from harness.decide.guarded import aggregate_rows
 
+def write_rules(path: Path, rules: DecisionRules) -> Path:
+    """The rules as a YAML file (for the CLI and run_compare, which read a file)."""
+    path.write_text(yaml.safe_dump(rules.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def recorded_run(spec: RunSpec, start_time: int = 1_700_000_000_000, suite: str = "cpu") -> RecordedRun:
+    """One finished run built in memory: tags, aggregate metrics with cost, scores and artifacts."""
     rows = spec.rows if spec.rows is not None else synthetic_rows(spec)
     aggregate = aggregate_rows(rows)
     cost = {**(GOOD_COST if spec.role != "template" else {"latency_s_per_summary": 0.01}), **spec.cost}
     name = spec.model_name or ("template" if spec.role == "template" else f"tiny-qwen2-{spec.role}")
-    client = MlflowClient(uri)
     tags = {
         "suite": suite,
         "role": spec.role,
@@ -101,25 +133,40 @@ def record_run(uri: str, suite: str, spec: RunSpec, start_time: int, tmp: Path) 
         "stand_in": "true" if spec.stand_in and spec.role != "template" else "false",
         "hardware": "cpu",
     }
-    run = client.create_run("0", start_time=start_time, tags=tags)
-    run_id = run.info.run_id
-    client.log_batch(run_id, metrics=[Metric(k, float(v), 0, 0) for k, v in {**aggregate, **cost}.items()])
-    folder = tmp / run_id
-    folder.mkdir(parents=True)
-    (folder / "scores.json").write_text(json.dumps({"rows": rows, "aggregate": aggregate}), encoding="utf-8")
-    client.log_artifact(run_id, str(folder / "scores.json"))
     outputs = spec.outputs
     if outputs is None and spec.predictions:
         outputs = [
             {"categoryId": r["categoryId"], "output": f"{spec.role} output {r['categoryId']}"} for r in rows
         ]
-    files = {"predictions.jsonl": outputs, "facts.jsonl": spec.facts}
-    for fname, items in files.items():
+    return RecordedRun(f"run-{spec.role}-{start_time}", "0", spec.role, start_time, tags,
+                       {**aggregate, **cost}, {"rows": rows, "aggregate": aggregate}, outputs, spec.facts)  # fmt: skip
+
+
+def suite_of(*specs: RunSpec, suite: str = "cpu") -> SuiteRuns:
+    """A suite of in-memory runs, later specs starting later."""
+    runs = [recorded_run(spec, 1_700_000_000_000 + 60_000 * i, suite) for i, spec in enumerate(specs)]
+    return SuiteRuns(suite, {run.role: run for run in runs})
+
+
+def record_run(uri: str, run: RecordedRun, tmp: Path, status: str = "FINISHED") -> str:
+    """Writes an in-memory run into the store as a ``status`` run; returns its MLflow id."""
+    from mlflow.entities import Metric
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(uri)
+    created = client.create_run("0", start_time=run.start_time, tags=run.tags)
+    run_id = created.info.run_id
+    client.log_batch(run_id, metrics=[Metric(k, float(v), 0, 0) for k, v in run.metrics.items()])
+    folder = tmp / run_id
+    folder.mkdir(parents=True)
+    (folder / "scores.json").write_text(json.dumps(run.scores), encoding="utf-8")
+    client.log_artifact(run_id, str(folder / "scores.json"))
+    for fname, items in {"predictions.jsonl": run.predictions, "facts.jsonl": run.facts}.items():
         if items is not None:
             text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
             (folder / fname).write_text(text, encoding="utf-8")
             client.log_artifact(run_id, str(folder / fname))
-    client.set_terminated(run_id, spec.status, end_time=start_time + 1000)
+    client.set_terminated(run_id, status, end_time=run.start_time + 1000)
     return run_id
 
 
