@@ -1,8 +1,10 @@
-"""The verdict can say yes: the calibration writers through the shipped decision rules (issue 16).
+"""The verdict can say yes: the calibration writers through the research log's decision rules (issue 16).
 
 Canned outputs, the real scorer and the real rules engine; no model, no MLflow store. If a change
-to a metric, the scorer, the rules file or the golden set makes the rules keep a writer they must
-not keep (or reject the expert), this fails and says which statement broke.
+to a metric, the scorer or the golden set makes the rules keep a writer they must not keep (or
+reject the expert), this fails and says which statement broke. The rules are defined here (the
+research log's thresholds and quality metrics), so editing experiments/decision_rules.yaml breaks
+no test; the shipped file itself is checked by `harness calibration check` in CI (.ci/run).
 """
 
 from __future__ import annotations
@@ -12,19 +14,19 @@ from pathlib import Path
 import pytest
 
 from harness.calibrate.check import Calibration, calibrate
-from harness.decide.config import load_rules
 from harness.runner.golden import load_golden
+from tests.decide.decide_runs import make_rules
 
 REPO = Path(__file__).resolve().parents[2]
+RULES = make_rules(ladder=[("large", "Qwen2.5-7B")])
 
 
 @pytest.fixture(scope="module")
 def shipped() -> Calibration:
-    return calibrate(load_golden(REPO / "golden"), load_rules(REPO / "experiments" / "decision_rules.yaml"),
-                     REPO / "experiments" / "predictions" / "calibration")  # fmt: skip
+    return calibrate(load_golden(REPO / "golden"), RULES, REPO / "experiments" / "predictions" / "calibration")
 
 
-def test_calibration__every_statement_holds_under_the_shipped_rules(shipped: Calibration) -> None:
+def test_calibration__every_statement_holds_under_the_research_log_rules(shipped: Calibration) -> None:
     failed = [s.text for s in shipped.statements if not s.held]
     assert not failed, f"calibration statements broken: {failed}; " + "; ".join(
         f"{name}: {r.stopped_by}" for name, r in shipped.results.items()
@@ -47,7 +49,7 @@ def test_calibration__each_degraded_writer_is_stopped_by_a_named_rule(shipped: C
 def test_calibration__the_old_metric_choice_rejects_the_expert() -> None:
     """Issue 16's finding, kept as a check that this test can fail: with insight_specificity and
     ROUGE-L as the quality metrics, the expert is not kept (the template lists more facts)."""
-    rules = load_rules(REPO / "experiments" / "decision_rules.yaml")
+    rules = RULES
     old = rules.model_copy(
         update={"quality": rules.quality.model_copy(update={"metrics": ("insight_specificity", "rougeL_f")})}
     )
@@ -59,7 +61,7 @@ def test_calibration__the_old_metric_choice_rejects_the_expert() -> None:
 def test_report_tables__calibration_statements_and_power(shipped: Calibration) -> None:
     from harness.decide.calibration_tables import calibration_table, power_table, statements_table
 
-    rules = load_rules(REPO / "experiments" / "decision_rules.yaml")
+    rules = RULES
     table = calibration_table(shipped, rules)
     by_writer = {row[0]: row for row in table.rows}
     assert set(by_writer) == set(shipped.results)
