@@ -8,3 +8,12 @@ def category_key(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def category_sort_key(value: object) -> tuple[int, int, str]:
+    """Report order of category ids: numeric ids by number first, then every other id as text.
+
+    Only ASCII digits count as numeric (``"²"`` passes ``str.isdigit`` but not ``int``).
+    """
+    text = category_key(value)
+    return (0, int(text), "") if text.isascii() and text.isdigit() else (1, 0, text)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.ids import category_sort_key
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -119,7 +121,7 @@ def paired_bootstrap(
         The interval of the mean difference, per-category differences, and win/loss/tie counts;
         categories present on one side only are counted, never silently dropped.
     """
-    shared = sorted(set(a) & set(b), key=_sort_key)
+    shared = sorted(set(a) & set(b), key=category_sort_key)
     sign = 1.0 if higher_is_better else -1.0
     diffs = {key: _clean(sign * (float(a[key]) - float(b[key]))) for key in shared}
     values = [diffs[key] for key in shared]
@@ -135,7 +137,3 @@ def paired_bootstrap(
         only_b=len(set(b) - set(a)),
     )
 
-
-def _sort_key(key: str) -> tuple[int, int | str]:
-    """Numeric category ids sort numerically, others after them as text (stable ordering)."""
-    return (0, int(key)) if key.isdigit() else (1, key)

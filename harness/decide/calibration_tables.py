@@ -23,6 +23,7 @@ from harness.decide.power import DEFAULT_POWER, estimate
 from harness.decide.report import Section
 from harness.decide.tables import HELD, Plot, Table
 from harness.errors import InputError
+from harness.repo import in_repo
 
 _PARAGRAPHS = ("Rewards:", "Must not reward:", "Cannot see:")
 
@@ -164,12 +165,10 @@ def report_section(
 ) -> Section:  # fmt: skip
     """Everything the report says about quality, calibration and power; a missing calibration is a note."""
     from harness.calibrate.check import calibrate
-    from harness.runner.golden import REPO_ROOT, load_golden
+    from harness.runner.golden import load_golden
 
     calibration: Calibration | None = None
-    folder = Path(predictions)
-    if not folder.is_absolute() and not folder.exists():
-        folder = REPO_ROOT / folder
+    folder = in_repo(predictions)
     try:
         golden_set = load_golden(golden)
         key = (rules.model_dump_json(), str(golden_set.folder), golden_set.data_hash, str(folder.resolve()))

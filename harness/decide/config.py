@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from harness.errors import InputError
 from harness.registry import did_you_mean
+from harness.repo import in_repo
 from harness.yamlfile import read_yaml
 
 DEFAULT_RULES = Path("experiments/decision_rules.yaml")
 RESERVED_ROLES = frozenset({"template", "decision", "guarded"})
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Frozen(BaseModel):
@@ -130,9 +130,7 @@ class DecisionRules(_Frozen):
 
 def load_rules(path: str | Path = DEFAULT_RULES) -> DecisionRules:
     """Reads and validates the rules file; any problem is an :class:`InputError` naming the key."""
-    path = Path(path)
-    if not path.is_absolute() and not path.exists() and (REPO_ROOT / path).exists():
-        path = REPO_ROOT / path  # the shipped rules file, when compare runs outside the repository root
+    path = in_repo(path)  # the shipped rules file, also when compare runs outside the repository root
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(path, "expected a mapping of rule sections")

@@ -23,7 +23,7 @@ def _record_lines(path: Path) -> list[str]:
         return []
 
 
-def _read_facts(path: Path) -> dict[str, dict[str, Any]]:
+def _facts_by_id(path: Path) -> dict[str, dict[str, Any]]:
     facts: dict[str, dict[str, Any]] = {}
     lines = _record_lines(path)
     for i, row in enumerate(read_jsonl(path, required=("categoryId",))):
@@ -147,7 +147,7 @@ def register(app: typer.Typer) -> None:
         """Score raw outputs: format, numeric fidelity, content and (with references) ROUGE."""
         from harness.evaluate.scoring import score_predictions
 
-        facts_by_id = _read_facts(facts)
+        facts_by_id = _facts_by_id(facts)
         preds = read_jsonl(predictions, required=("categoryId", "output"))
         lines = _record_lines(predictions)
         if not allow_partial:

@@ -11,10 +11,10 @@ import json
 import re
 
 from harness.chat_markup import MARKUP_RE
+from harness.cjk import CJK_CHAR
 from harness.writers.contract import summary_errors
 from harness.writers.normalize import Normalized
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _ESCAPED_KEY = re.compile(r'\\+"(?:marketOverviewSummary|growthSummary)\\+"')
 
 
@@ -34,7 +34,7 @@ def nested_json(raw: str, normalized: Normalized) -> bool:
 
 def cjk_leak(raw: str) -> bool:
     """Han ideographs or kana anywhere in the raw output (Hangul is not CJK leakage here)."""
-    return bool(_CJK.search(raw))
+    return bool(CJK_CHAR.search(raw))
 
 
 def special_token_leak(raw: str) -> bool:

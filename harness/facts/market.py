@@ -29,7 +29,9 @@ def linear_quantiles(values: np.ndarray, points: np.ndarray = _QUANTILE_POINTS) 
 
     The same float operations in the same order as numpy's ``_quantile``/``_lerp`` (virtual index
     (n - 1) * q, the floor neighbours, ``a + (b - a) * g``, or ``b - (b - a) * (1 - g)`` where
-    g >= 0.5), so the results are bit-identical; non-finite input goes to numpy itself.
+    g >= 0.5), so the results are bit-identical but for the sign of a zero (numpy partitions, this
+    sorts: 0.0 and -0.0 may trade places; tests/facts/test_fast_paths.py); non-finite input goes to
+    numpy itself.
     """
     n = values.size
     if n == 0 or not np.isfinite(values).all():

@@ -24,6 +24,7 @@ import pandas as pd
 from harness.errors import InputError
 from harness.facts.defaults import growth_window
 from harness.facts.products import ProductArrays, product_arrays, text_keys, unique_keys
+from harness.ids import category_sort_key
 
 REQUIRED_PRODUCT_COLUMNS = ("id", "category_id", "category")
 REQUIRED_REVIEW_COLUMNS = ("product_id",)
@@ -130,10 +131,6 @@ def _require(frame: pd.DataFrame, columns: Iterable[str], label: str) -> None:
             raise InputError(label, f"missing column {column!r}")
 
 
-def _sort_key(source_id: str, path: str) -> tuple[int, int, str, str]:
-    return (0, int(source_id), "", path) if source_id.isdigit() else (1, 0, source_id, path)
-
-
 def _category_codes(products: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str, str]], int]:
     """Code per product (-1 without id) and (key, source id, path) per code, in report order."""
     ids = text_keys(products["category_id"])
@@ -152,7 +149,7 @@ def _category_codes(products: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str,
         tuple(f"{id_uniques[u // len(names)]}\x1f{names[u % len(names)]}".split("\x1f", 1))
         for u in pair_uniques.tolist()
     ]
-    order = sorted(range(len(found)), key=lambda c: _sort_key(*found[c]))
+    order = sorted(range(len(found)), key=lambda c: (*category_sort_key(found[c][0]), found[c][1]))
     remap = np.empty(len(found), dtype=np.int64)
     remap[order] = np.arange(len(found))
     per_id = Counter(source for source, _ in found)

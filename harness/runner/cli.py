@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from harness.runner.golden import REPO_ROOT
+from harness.repo import in_repo
 
 EXPERIMENTS_DIR = Path("experiments")
 GATE_EXPERIMENTS = ("template_only.yaml", "cpu-small.yaml")
@@ -26,7 +26,7 @@ class PerRow(str, Enum):
 
 
 def _experiments_dir() -> Path:
-    return EXPERIMENTS_DIR if EXPERIMENTS_DIR.exists() else REPO_ROOT / EXPERIMENTS_DIR
+    return in_repo(EXPERIMENTS_DIR)
 
 
 def suite_files(suite: str, folder: Path) -> list[Path]:

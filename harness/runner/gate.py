@@ -26,8 +26,9 @@ from harness.evaluate.metrics import named_metrics
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
 from harness.registry import did_you_mean
+from harness.repo import in_repo
 from harness.runner.config import ExperimentConfig, load_experiment
-from harness.runner.golden import FACTS_FILE, INPUTS_DIR, GoldenSet, load_golden, resolve_folder
+from harness.runner.golden import FACTS_FILE, INPUTS_DIR, GoldenSet, load_golden
 from harness.runner.scoring import golden_order, score
 from harness.runner.stages import Stages
 from harness.runner.variants import Prediction
@@ -200,7 +201,7 @@ def run_gate(
     check_facts: bool = True,
 ) -> GateResult:
     """Runs both checks; the caller prints :func:`render` and exits non-zero unless ``passed``."""
-    golden_dir = resolve_folder(golden_dir)
+    golden_dir = in_repo(golden_dir)
     result = GateResult()
     baseline = load_baseline(baseline_path or golden_dir / BASELINE_FILE)
     golden = load_golden(golden_dir)

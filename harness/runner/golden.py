@@ -14,9 +14,9 @@ from typing import Any
 from harness.errors import InputError
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
+from harness.repo import in_repo
 from harness.yamlfile import read_yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FACTS_FILE = "facts.jsonl"
 REFERENCES_FILE = "references.jsonl"
 # Hand-written reference sets, each by a different analyst; ROUGE takes the best match per summary
@@ -49,14 +49,6 @@ class GoldenSet:
 
     def facts_by_id(self) -> dict[str, dict[str, Any]]:
         return {category_key(f["categoryId"]): f for f in self.facts}
-
-
-def resolve_folder(folder: str | Path) -> Path:
-    """A golden folder as given when it exists, else relative to the repository root."""
-    folder = Path(folder)
-    if folder.is_absolute() or folder.exists():
-        return folder
-    return REPO_ROOT / folder
 
 
 def files_hash(paths: list[Path]) -> str:
@@ -98,7 +90,7 @@ def _read_references(path: Path, golden_ids: set[str]) -> list[dict[str, Any]]:
 
 def load_golden(folder: str | Path) -> GoldenSet:
     """Reads ``facts.jsonl`` (required), the reference sets (optional) and ``MANIFEST``."""
-    folder = resolve_folder(folder)
+    folder = in_repo(folder)
     facts_path = folder / FACTS_FILE
     if not facts_path.exists():
         raise InputError(facts_path, "golden facts are missing (run `make golden`)")

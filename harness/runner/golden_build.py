@@ -15,7 +15,8 @@ from pathlib import Path
 
 from harness.errors import InputError
 from harness.ids import category_key
-from harness.runner.golden import FACTS_FILE, INPUTS_DIR, resolve_folder
+from harness.repo import in_repo
+from harness.runner.golden import FACTS_FILE, INPUTS_DIR
 from harness.yamlfile import read_yaml
 
 CATEGORIES_FILE = "categories.yaml"
@@ -104,8 +105,8 @@ def build_golden(
     """
     from harness.runner.gate import recompute_facts
 
-    sample_dir = resolve_folder(sample_dir)
-    golden_dir = resolve_folder(golden_dir)
+    sample_dir = in_repo(sample_dir)
+    golden_dir = in_repo(golden_dir)
     ids = read_category_ids(golden_dir)
     inputs = golden_dir / INPUTS_DIR
     inputs.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from harness.repo import REPO_ROOT
+
 PACKAGES = (
     "harness",
     "mlflow",

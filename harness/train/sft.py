@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
 
-from harness.ids import category_key
+from harness.ids import category_key, category_sort_key
 from harness.train.budget import TokenBudget, length_summary
 from harness.train.config import SFTSettings
 from harness.train.prompt import messages_for, prompt_facts
@@ -94,7 +94,7 @@ def eligible_categories(
     """Categories in report order that may enter (not golden, enough products), counting the others."""
     golden = {category_key(g) for g in golden_ids}
     out = []
-    for cid in sorted(categories, key=_sort_key):
+    for cid in sorted(categories, key=category_sort_key):
         stats.categories_seen += 1
         data = categories[cid]
         if category_key(cid) in golden:
@@ -252,11 +252,6 @@ def write_sft(
 def _subset(n_products: int, settings: SFTSettings, rng: random.Random) -> list[int]:
     k = max(settings.min_products, round(n_products * settings.subsample_ratio))
     return sorted(rng.sample(range(n_products), min(k, n_products)))
-
-
-def _sort_key(cid: Any) -> tuple[int, str]:
-    text = category_key(cid)
-    return (0, f"{int(text):020d}") if text.isdigit() else (1, text)
 
 
 def build_sft_file(

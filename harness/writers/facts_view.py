@@ -205,7 +205,7 @@ def _insights(facts: dict[str, Any]) -> Insights | None:
     )
 
 
-def read_facts(facts: dict[str, Any]) -> FactsView:
+def view_facts(facts: dict[str, Any]) -> FactsView:
     """Reads one facts object (current or legacy shape) into a :class:`FactsView`.
 
     Raises:

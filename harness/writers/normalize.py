@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.chat_markup import MARKUP_RE
+from harness.cjk import CJK_CHAR, CJK_RANGES
 from harness.writers.contract import SUMMARY_KEYS, split_sentences, summary_errors
 
 MAX_NESTING = 3
@@ -27,10 +28,8 @@ _ANY_SPECIAL = MARKUP_RE
 """Every added token of Qwen2.5 and other families' chat markup (one shared list)."""
 _ROLE_LINE = re.compile(r"^\s*(?:system|user|assistant)\s*\n")
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 _CJK_PUNCT = "\u3001\u3002\uff0c\uff01\uff1f\uff1b\uff1a\u201c\u201d\uff08\uff09\u300a\u300b"
-_CJK_RUN = re.compile(f"[{_CJK}](?:[{_CJK}{_CJK_PUNCT}\\s\\d,.:;!?()]*[{_CJK}{_CJK_PUNCT}])?")
+_CJK_RUN = re.compile(f"[{CJK_RANGES}](?:[{CJK_RANGES}{_CJK_PUNCT}\\s\\d,.:;!?()]*[{CJK_RANGES}{_CJK_PUNCT}])?")
 _HANGUL = re.compile("[가-힣]")
 _HEADER = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪●◦]|\d{1,2}[.)])\s+")
@@ -301,7 +300,7 @@ def _clean_text(text: str, repairs: list[str]) -> str:
 
 def _cut_cjk(text: str, repairs: list[str]) -> str:
     """Cuts a trailing Chinese/Japanese passage (no Hangul after it) and removes inner Han/kana runs."""
-    first = _CJK_CHAR.search(text)
+    first = CJK_CHAR.search(text)
     if first is None:
         return text
     for match in _CJK_RUN.finditer(text):
@@ -309,7 +308,7 @@ def _cut_cjk(text: str, repairs: list[str]) -> str:
             repairs.append("cjk_tail_cut")
             text = text[: match.start()]
             break
-    if _CJK_CHAR.search(text):
+    if CJK_CHAR.search(text):
         repairs.append("cjk_removed")
         text = _CJK_RUN.sub(" ", text)
         text = re.sub(r"[ \t]+([.,!?])", r"\1", text)

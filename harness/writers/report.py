@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.writers import overview
-from harness.writers.facts_view import FactsView, read_facts
+from harness.writers.facts_view import FactsView, view_facts
 from harness.writers.template import write_summary
 
 GROWTH_UNIT = "reviews"
@@ -95,9 +95,9 @@ def build_report(facts: dict[str, Any], summaries: dict[str, str], source: dict[
     """The backend's report for one category from its facts, the two paragraphs and their source.
 
     Raises:
-        FactsShapeError: the facts cannot be read (see :func:`harness.writers.facts_view.read_facts`).
+        FactsShapeError: the facts cannot be read (see :func:`harness.writers.facts_view.view_facts`).
     """
-    view = read_facts(facts)
+    view = view_facts(facts)
     return {
         "categoryId": facts["categoryId"],
         "categoryName": view.category_name,

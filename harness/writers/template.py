@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.registry import Registry
-from harness.writers.facts_view import FactsShapeError, read_facts
+from harness.writers.facts_view import FactsShapeError, view_facts
 from harness.writers.growth import growth_summary
 from harness.writers.overview import market_overview
 
@@ -41,7 +41,7 @@ def write_summary(facts: dict[str, Any]) -> dict[str, str]:
     Raises:
         FactsShapeError: a facts field has a type or range the writer cannot use.
     """
-    view = read_facts(facts)
+    view = view_facts(facts)
     return {"marketOverviewSummary": market_overview(view), "growthSummary": growth_summary(view)}
 
 

@@ -19,9 +19,8 @@ from harness.errors import InputError
 from harness.evaluate.cost import CostFigures
 from harness.ids import category_key
 from harness.jsonl import read_jsonl
+from harness.repo import in_repo
 from harness.runner.variants.base import VARIANTS, Prediction, RunContext, Variant, VariantConfig, VariantInfo
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 class PredictionsConfig(VariantConfig):
@@ -37,14 +36,6 @@ class PredictionsConfig(VariantConfig):
     tokens_per_s: float | None = Field(default=None, ge=0)
     peak_gpu_mem_gb: float | None = Field(default=None, ge=0)
     train_time_s: float | None = Field(default=None, ge=0)
-
-
-def resolve_path(path: Path) -> Path:
-    """Absolute paths as given; relative ones from the working directory, else from the repository."""
-    if path.is_absolute() or path.exists():
-        return path
-    candidate = REPO_ROOT / path
-    return candidate if candidate.exists() else path
 
 
 @VARIANTS.register("predictions")
@@ -74,7 +65,7 @@ class PredictionsVariant(Variant):
         )
 
     def _rows_by_category(self) -> dict[str, list[dict[str, Any]]]:
-        path = resolve_path(self.cfg.path)
+        path = in_repo(self.cfg.path)
         by_id: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for lineno, row in enumerate(read_jsonl(path, required=("categoryId", "output")), start=1):
             if not isinstance(row["output"], str):
@@ -88,7 +79,7 @@ class PredictionsVariant(Variant):
         missing = [key for key in wanted if key not in by_id]
         if missing:
             raise InputError(
-                resolve_path(self.cfg.path),
+                in_repo(self.cfg.path),
                 f"no output for {len(missing)} of {len(wanted)} golden categories (first: {missing[0]})",
             )
         golden = self._golden_ids or set(wanted)  # on resume `facts` is only what is left to do
