@@ -2,7 +2,9 @@
 
 Real exports arrive as UTF-8, UTF-8 with a byte-order mark, or CP949 (Korean Windows). Guessing
 libraries misfire on short Korean files, so the encoding is found by strict decoding in a fixed
-order over the whole file (streamed, so a multi-GB export costs one read, not its size in RAM).
+order: over the first megabyte when loading (the CSV reader then decodes every column it converts,
+and a bad byte later on sends the file through the same check over its whole length), over the
+whole file when asked (streamed, so a multi-GB export costs one read, not its size in RAM).
 Anything that fails all of them, or carries NUL bytes, is reported as not text.
 """
 
@@ -41,27 +43,34 @@ def check_file(path: str | Path) -> Path:
     return path
 
 
-def _decodes(path: Path, encoding: str, skip: int) -> int | None:
-    """Byte offset of the first undecodable byte under ``encoding``, or None if all decodes."""
+def _decodes(path: Path, encoding: str, skip: int, limit: int | None = None) -> int | None:
+    """Byte offset of the first undecodable byte under ``encoding``, or None if all decodes
+    (the first ``limit`` bytes after ``skip`` when a limit is given)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     offset = skip
     with path.open("rb") as handle:
         handle.seek(skip)
-        while chunk := handle.read(_CHUNK):
+        while (limit is None or offset - skip < limit) and (chunk := handle.read(_CHUNK)):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 return offset + exc.start
             offset += len(chunk)
         try:
-            decoder.decode(b"", final=True)
+            if limit is None or offset - skip < limit:  # the end of the file: nothing may be left open
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             return offset + exc.start
     return None
 
 
-def detect_encoding(path: str | Path) -> str:
+def detect_encoding(path: str | Path, limit: int | None = None) -> str:
     """Returns ``"utf-8-sig"``, ``"utf-8"`` or ``"cp949"``: the first that decodes the file strictly.
+
+    Args:
+        limit: decode only this many bytes (a guess: the CSV reader checks the UTF-8 of every
+            column it converts, and :func:`harness.data.csvread.read_text_table` asks again
+            without a limit when it finds a bad byte).
 
     Raises:
         InputError: NUL bytes near the start (binary data) or no encoding decodes the file.
@@ -73,13 +82,13 @@ def detect_encoding(path: str | Path) -> str:
     if nul >= 0:
         raise InputError(path, "binary data, not a CSV text file", f"byte {nul}")
     if probe.startswith(BOM):
-        bad = _decodes(path, "utf-8", len(BOM))
+        bad = _decodes(path, "utf-8", len(BOM), limit)
         if bad is None:
             return "utf-8-sig"
         raise InputError(path, "starts with a UTF-8 byte-order mark but is not valid UTF-8", f"byte {bad}")
     first_bad: dict[str, int] = {}
     for encoding in ENCODINGS:
-        bad = _decodes(path, encoding, 0)
+        bad = _decodes(path, encoding, 0, limit)
         if bad is None:
             return encoding
         first_bad[encoding] = bad

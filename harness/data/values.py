@@ -1,96 +1,100 @@
-"""Typing of export cells: ids, numbers, dates and literal columns, counting what fails.
+"""Typing of export cells, one at a time: the reference rules, counting what fails.
 
 Exports are written by several tools: literals come as Python repr (``{'1': 3}``) or JSON
 (``{"1": 3}``), numbers with thousands separators or units (``"12,900원"``), ids as ``123`` or
-``123.0``. Each helper converts what it can and returns how many non-empty cells it could not
-convert, so the loader can count them in the quality report instead of failing the whole file.
+``123.0``. Each rule converts what it can and the callers count the cells it could not, so the
+loader reports them instead of failing the whole file. The loader types whole columns in
+:mod:`harness.data.columns` and :mod:`harness.data.literals`, which hand every cell outside the
+usual spelling to these rules; the pandas-facing helpers here (``to_number``, ``to_dates``,
+``normalize_ids``, ``optional_text``) run the same column code on a Series.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from harness.data import columns
 
 _NUMBER_JUNK = r"[,\s원점개건%]"
-_PLAIN_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 
 def normalize_ids(values: pd.Series) -> pd.Series:
     """Ids as trimmed text; ``123.0`` (a float-written integer id) becomes ``123``; "" becomes NA."""
-    text = values.astype("str").str.strip()
-    text = text.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
-    return text.mask(text == "", pd.NA).astype("str")
+    return _series(columns.ids(_arrow_text(values)), values.index)
 
 
 def optional_text(values: pd.Series) -> pd.Series:
     """Trimmed text with empty cells as missing."""
-    text = values.astype("str").str.strip()
-    return text.mask(text == "", pd.NA).astype("str")
+    return _series(columns.optional_text(_arrow_text(values)), values.index)
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
-    """The column as a trimmed pyarrow string array (zero-copy for pandas' Arrow-backed strings)."""
+    """The column as a pyarrow string array (zero-copy for pandas' Arrow-backed strings)."""
     array = pa.array(values.astype("str").array)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pc.fill_null(pc.utf8_trim_whitespace(array), "")
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _series(array: pa.Array, index: pd.Index) -> pd.Series:
+    return columns.as_str(array).set_axis(index)
+
+
+def clean_numbers(texts: list[str]) -> list[float]:
+    """The per-cell number rule for cells that are not plain numbers: drop separators, units and
+    blanks (``"12,900원"``), then read what is left (NaN when that is not a number)."""
+    cleaned = pd.Series([re.sub(_NUMBER_JUNK, "", text) for text in texts], dtype=object)
+    return pd.to_numeric(cleaned, errors="coerce").astype("float64").tolist()
 
 
 def to_number(values: pd.Series, dtype: str) -> tuple[pd.Series, int]:
     """Numbers from text such as ``4.5``, ``"12,900"`` or ``"12,900원"``.
 
-    Plain numbers are parsed by pyarrow (5 million ratings in about a second); only cells that
-    are not plain numbers go through the slower regex clean-up.
-
     Returns:
         The converted column (``dtype``: ``"Int64"`` or ``"Float64"``, NA where empty or bad)
-        and the number of non-empty cells that did not parse.
+        and the number of non-empty cells that did not parse (a fraction counts for ``"Int64"``).
     """
-    text = _arrow_text(values)
-    plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
-    parsed = pc.cast(pc.if_else(plain, text, pa.scalar(None, pa.string())), pa.float64())
-    numbers = pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
-    present = pd.Series(pc.not_equal(text, "").to_numpy(zero_copy_only=False), index=values.index)
-    retry = present & numbers.isna()
-    if retry.any():  # only the odd cells pay for the regex ("12,900원")
-        odd = pd.Series(text.to_numpy(zero_copy_only=False), index=values.index, dtype=object)[retry]
-        cleaned = odd.str.replace(_NUMBER_JUNK, "", regex=True)
-        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    failed = int((present & numbers.isna()).sum())
+    numbers, _, failed = columns.numbers(_arrow_text(values))
+    return typed_numbers(numbers, dtype, failed, values.index)
+
+
+def typed_numbers(numbers: np.ndarray, dtype: str, failed: int, index: pd.Index | None = None) -> tuple[pd.Series, int]:
+    """``numbers`` (float64, NaN missing) as a nullable ``dtype`` column; fractions fail for Int64."""
+    series = pd.Series(numbers, index=index, dtype="float64")
     if dtype == "Int64":
-        whole = numbers.where(numbers.isna() | (numbers == np.floor(numbers)))
-        failed += int((numbers.notna() & whole.isna()).sum())
+        whole = series.where(series.isna() | (series == np.floor(series)))
+        failed += int((series.notna() & whole.isna()).sum())
         return whole.astype("Float64").astype("Int64"), failed
-    return numbers.astype("Float64"), failed
+    return series.astype("Float64"), failed
 
 
-def to_dates(values: pd.Series) -> tuple[pd.Series, int]:
-    """Review dates as ``datetime64[ns]`` (NaT when empty or unparseable).
-
-    ISO dates (with or without time) take the fast vectorised path; the rest (``2024.03.05``,
-    ``2024/3/5``) are normalised to dashes and retried. Returns the dates and the number of
-    non-empty cells that stayed unparseable.
-    """
-    text = values.astype("str").str.strip()
-    present = text != ""
-    dates = pd.to_datetime(text.where(present, None), errors="coerce", format="ISO8601")
-    retry = present & dates.isna()
+def parse_dates(texts: list[str]) -> np.ndarray:
+    """The per-cell date rule (non-empty, trimmed cells): ISO 8601 (with or without time), else
+    ``2024.03.05`` / ``2024/3/5`` normalised to dashes and read in any order pandas recognises.
+    Returns ``datetime64[ns]`` values, NaT where neither reads."""
+    text = pd.Series(texts, dtype="str")
+    dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    retry = dates.isna()
     if retry.any():
         dashed = text[retry].str.replace(r"[./]", "-", regex=True).str.replace(r"-\s+", "-", regex=True)
         dashed = dashed.str.rstrip("-")
         again = pd.to_datetime(dashed, errors="coerce", format="mixed")
         dates = dates.astype("datetime64[ns]")
         dates[retry] = again.astype("datetime64[ns]")
-    dates = dates.astype("datetime64[ns]")
-    failed = int((present & dates.isna()).sum())
-    return dates, failed
+    return dates.astype("datetime64[ns]").to_numpy()
+
+
+def to_dates(values: pd.Series) -> tuple[pd.Series, int]:
+    """Review dates as ``datetime64[ns]`` (NaT when empty or unparseable) and the number of
+    non-empty cells that stayed unparseable (see :func:`harness.data.columns.dates`)."""
+    dates, _, failed = columns.dates(_arrow_text(values))
+    return pd.Series(dates, index=values.index), failed
 
 
 def parse_literal(text: str) -> Any:

@@ -62,7 +62,7 @@ def facts(
 
     started = time.perf_counter()
     print(f"loading {products} and {reviews} ...", file=sys.stderr)
-    exports = load_exports(products, reviews)
+    exports = load_exports(products, reviews, review_text=insights)  # without insights no text reaches the facts
     loaded = time.perf_counter()
     rows = compute_facts(
         exports.products,

@@ -113,6 +113,8 @@ def add_insights(
         return
     store = categories[chosen[0]].store
     if store.reviews.source_text is None:
+        if store.reviews.has_text.any():
+            raise ValueError("the reviews were loaded without their text (review_text=False); insights need it")
         for key in chosen:
             categories[key].insights = None
         return

@@ -29,6 +29,7 @@ from harness.ids import category_sort_key
 REQUIRED_PRODUCT_COLUMNS = ("id", "category_id", "category")
 REQUIRED_REVIEW_COLUMNS = ("product_id",)
 TEXT_COLUMN = "review_text"
+HAS_TEXT_COLUMN = "has_text"
 COUNT_COLUMNS = 5  # per-product counters in ``Store.counts`` before the per-year columns
 
 
@@ -216,6 +217,14 @@ def _first_positions(ids: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, int
     return first[np.minimum(key_codes, distinct)], n - distinct
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """Code per row (-1 where missing) and the distinct values; a categorical's own codes (the
+    loader's review ids: 5 million rows need no second hashing pass)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+    return pd.factorize(values, use_na_sentinel=True)
+
+
 def _bincount(index: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(index, weights=weights, minlength=size)[:size].astype(np.int64)
 
@@ -245,7 +254,7 @@ def group_exports(
     arrays = product_arrays(products).take(order)  # parse in place, then one gather (no frame copy)
     n_products = len(order)
 
-    id_codes, id_values = pd.factorize(reviews["product_id"], use_na_sentinel=True)
+    id_codes, id_values = _codes(reviews["product_id"])
     value_pos, duplicate_ids = _first_positions(arrays.ids, unique_keys(id_values))
     position = np.append(value_pos, -1)[id_codes]  # code -1 (no product id) picks the trailing -1
     # Reviews of products that were excluded (no category) are unknown to every category too.
@@ -281,11 +290,13 @@ def group_exports(
         in_years = dated & (year_values >= years[0]) & (year_values <= years[-1])
         year_index[in_years] = (year_values[in_years] - years[0]).astype(np.int16)
     text_column = TEXT_COLUMN if TEXT_COLUMN in reviews.columns else None
-    if text_column:
-        text = reviews[text_column]
+    text = reviews[text_column] if text_column else None
+    if HAS_TEXT_COLUMN in reviews.columns:  # the loader's: also there when the text was not loaded
+        has_text = reviews[HAS_TEXT_COLUMN].to_numpy(dtype=bool)[accepted]
+    elif text is not None:
         has_text = _text_present(text)[accepted]
     else:
-        text, has_text = None, np.zeros(len(accepted), dtype=bool)
+        has_text = np.zeros(len(accepted), dtype=bool)
     review_arrays = ReviewArrays(pos, rating[accepted], year_index, accepted.astype(np.int64), text, has_text)
 
     n_years = len(years)

@@ -15,6 +15,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from harness.facts.labels import (
+    DENSE_CODES,
+    Labels,
+    code_counts,
+    distinct_labels,
+    label_codes,
+    labels_from_lists,
+    sorted_unique,
+)
 from harness.ids import category_key
 
 # Spec keys that carry a market segment, and the segment name each one reports under.
@@ -30,93 +39,8 @@ SEGMENT_KEYS: dict[str, str] = {
     "종류": "타입",
 }
 PRICE_CHANGE_PERIOD = "6개월"
-
-
-def sorted_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(values, return_inverse=True, return_counts=True)`` by one sort.
-
-    numpy's own ``unique`` carries a fixed cost of tens of microseconds per call (dtype dispatch,
-    a hash pass); called a few times per category that was a visible part of 3,000 categories.
-    Same results: sorted distinct values, each value's index into them, and their counts.
-    """
-    ordered = np.sort(values)
-    first = np.empty(ordered.size, dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    distinct = ordered[first]
-    counts = np.diff(np.append(np.flatnonzero(first), ordered.size))
-    return distinct, np.searchsorted(distinct, values), counts
-
-
-DENSE_CODES = 1 << 16  # code spaces up to this size are counted with np.bincount
-
-
-def code_counts(
-    codes: np.ndarray, size: int, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Distinct codes (sorted), how often each occurs, and optionally the weight sum of each.
-
-    The same figures as ``np.unique(codes, return_inverse=True, return_counts=True)`` followed by
-    ``np.bincount(inverse, weights)``; the weight of every bin is added in the same element order,
-    so the sums are bit-identical. ``size`` is the code space (names), which picks a dense
-    ``np.bincount`` or the sort-based :func:`sorted_unique`.
-    """
-    if size <= DENSE_CODES:
-        occurrences = np.bincount(codes)
-        distinct = np.flatnonzero(occurrences)
-        sums = np.bincount(codes, weights=weights)[distinct] if weights is not None else None
-        return distinct, occurrences[distinct], sums
-    distinct, inverse, counts = sorted_unique(codes)
-    sums = np.bincount(inverse, weights=weights, minlength=len(distinct)) if weights is not None else None
-    return distinct, counts, sums
-
-
-@dataclass(frozen=True)
-class Labels:
-    """Per-product label lists (tags, segments) as codes in one flat array (CSR layout).
-
-    Product i's distinct labels are ``codes[offsets[i]:offsets[i + 1]]``; counting a category's
-    labels is then one ``np.bincount`` over a slice instead of a Python loop over its products.
-    """
-
-    codes: np.ndarray  # int32 into names
-    offsets: np.ndarray  # int64, len(products) + 1
-    names: np.ndarray  # object
-
-    def take(self, index: np.ndarray | slice) -> Labels:
-        if isinstance(index, slice):
-            lo, hi = self.offsets[index.start], self.offsets[index.stop]
-            return Labels(self.codes[lo:hi], self.offsets[index.start : index.stop + 1] - lo, self.names)
-        # Lengths from the chosen offsets only: ``np.diff`` over all offsets would cost O(all
-        # products) per call, which the SFT builder pays for every product subsample.
-        index = np.asarray(index)
-        if index.dtype == bool:
-            index = np.flatnonzero(index)
-        elif index.size and index.min() < 0:
-            index = np.where(index < 0, index + (len(self.offsets) - 1), index)
-        starts = self.offsets[index]
-        lengths = self.offsets[index + 1] - starts
-        offsets = np.empty(len(lengths) + 1, dtype=np.int64)
-        offsets[0] = 0
-        np.cumsum(lengths, out=offsets[1:])
-        flat = np.repeat(starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-        return Labels(self.codes[flat], offsets, self.names)
-
-    def top(self, limit: int) -> list[tuple[str, int]]:
-        """Most frequent labels (number of products carrying each), ties by label."""
-        if self.codes.size == 0:
-            return []
-        codes, counts, _ = code_counts(self.codes, len(self.names))
-        ranked = sorted(zip(counts.tolist(), self.names[codes].tolist()), key=lambda item: (-item[0], item[1]))
-        return [(name, count) for count, name in ranked[:limit]]
-
-
-def _labels(per_product: list[list[str]]) -> Labels:
-    lengths = np.fromiter((len(labels) for labels in per_product), dtype=np.int64, count=len(per_product))
-    flat = [label for labels in per_product for label in labels]
-    codes, names = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.zeros(0, np.int64), [])
-    return Labels(np.asarray(codes, dtype=np.int32), np.concatenate([[0], np.cumsum(lengths)]),
-                  np.asarray(names, dtype=object))
+__all__ = ["DENSE_CODES", "Labels", "ProductArrays", "code_counts", "product_arrays", "sorted_unique", "text_keys",
+           "unique_keys"]
 
 
 @dataclass(frozen=True)
@@ -234,7 +158,7 @@ def _segments_rows(values: np.ndarray) -> Labels:
                 if label and label not in labels:
                     labels.append(label)
         out.append(labels)
-    return _labels(out)
+    return labels_from_lists(out)
 
 
 def _tags_rows(values: np.ndarray) -> Labels:
@@ -245,7 +169,7 @@ def _tags_rows(values: np.ndarray) -> Labels:
             out.append(list(dict.fromkeys(t for t in tags if t)) if len(tags) > 1 else [t for t in tags if t])
         else:
             out.append([])
-    return _labels(out)
+    return labels_from_lists(out)
 
 
 # Vectorised parsers. The loader hands over the literal columns in one canonical shape (dicts
@@ -329,28 +253,6 @@ def _price_6m(values: np.ndarray) -> np.ndarray:
     return _float_numbers(prices)
 
 
-def _distinct_labels(owner: np.ndarray, label: np.ndarray, n: int, names: list[str]) -> Labels:
-    """CSR labels from (product, label code) pairs: one entry per distinct pair, in product order."""
-    keep = label >= 0
-    width = max(len(names), 1)
-    pairs = np.sort(owner[keep].astype(np.int64) * width + label[keep])
-    pairs = pairs[np.append(True, pairs[1:] != pairs[:-1])] if pairs.size else pairs
-    products = pairs // width
-    return Labels(
-        (pairs - products * width).astype(np.int32),
-        np.concatenate([[0], np.cumsum(np.bincount(products, minlength=n)[:n])]).astype(np.int64),
-        np.asarray(names, dtype=object),
-    )
-
-
-def _label_codes(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Code per text into a list of distinct non-empty labels (-1 for an empty label)."""
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(t, len(index)) if t else -1 for t in texts), dtype=np.int64,
-                        count=len(texts))
-    return codes, list(index)
-
-
 def _text_codes(items: list[Any]) -> tuple[np.ndarray, list[str]] | None:
     """Code per item into its distinct values when every item is a str (None otherwise)."""
     if _types(items) - {str}:
@@ -369,9 +271,20 @@ def _tags_fast(values: np.ndarray) -> Labels | None:
     if coded is None:  # None/NaN or non-text tags: the row parser
         return None
     codes, uniques = coded
-    stripped, names = _label_codes([u.strip() for u in uniques])
-    owner = np.repeat(np.arange(len(lists)), lengths)
-    return _distinct_labels(owner, stripped[codes] if len(uniques) else codes, len(lists), names)
+    return tag_labels(codes, uniques, np.repeat(np.arange(len(lists)), lengths), len(lists))
+
+
+def tag_labels(codes: np.ndarray, uniques: list[str], owner: np.ndarray, n: int) -> Labels:
+    """Each product's distinct stripped, non-blank tags, from its tags' codes into ``uniques``.
+
+    Args:
+        codes: per tag occurrence, its index into ``uniques`` (the distinct raw tag texts).
+        uniques: distinct raw tags in order of first appearance.
+        owner: per tag occurrence, the product (0..n-1) it belongs to, in product order.
+        n: number of products.
+    """
+    stripped, names = label_codes([u.strip() for u in uniques])
+    return distinct_labels(owner, stripped[codes] if len(uniques) else codes, n, names)
 
 
 def _tags(values: np.ndarray) -> Labels:
@@ -393,14 +306,26 @@ def _segments_fast(values: np.ndarray) -> Labels | None:
     coded_keys, coded_texts = _text_codes(keys), _text_codes(texts)
     if coded_keys is None or coded_texts is None:
         return None
-    (key_codes, key_uniques), (text_codes, text_uniques) = coded_keys, coded_texts
+    owner = np.repeat(np.arange(len(dicts)), lengths)
+    return segment_labels(*coded_keys, *coded_texts, owner, len(dicts))
+
+
+def segment_labels(key_codes: np.ndarray, key_uniques: list[str], text_codes: np.ndarray, text_uniques: list[str],
+                   owner: np.ndarray, n: int) -> Labels:
+    """Each product's distinct "<segment>: <value>" labels from its specification entries.
+
+    Args:
+        key_codes / text_codes: per entry, the index of its key / value into ``key_uniques`` /
+            ``text_uniques`` (distinct texts in order of first appearance).
+        owner: per entry, the product (0..n-1) it belongs to, in product order.
+        n: number of products.
+    """
     segment_of_key = np.array(
         [_SEGMENT_NAMES.index(name) if (name := SEGMENT_KEYS.get(key.strip())) else -1 for key in key_uniques]
         + [-1],
         dtype=np.int64,
     )
-    segment = segment_of_key[key_codes] if len(keys) else np.zeros(0, np.int64)
-    owner = np.repeat(np.arange(len(dicts)), lengths)
+    segment = segment_of_key[key_codes] if len(key_codes) else np.zeros(0, np.int64)
     hit = np.flatnonzero(segment >= 0)
     pair = segment[hit] * max(len(text_uniques), 1) + text_codes[hit]
     pair_codes, pair_uniques = pd.factorize(pair)
@@ -409,9 +334,9 @@ def _segments_fast(values: np.ndarray) -> Labels | None:
     for value in pair_uniques.tolist():
         cleaned = text_uniques[value % width].strip()
         label_texts.append(f"{_SEGMENT_NAMES[value // width]}: {cleaned}" if cleaned else "")
-    label_of_pair, names = _label_codes(label_texts)
+    label_of_pair, names = label_codes(label_texts)
     label = label_of_pair[pair_codes] if len(pair_uniques) else np.zeros(0, np.int64)
-    return _distinct_labels(owner[hit], label, len(dicts), names)
+    return distinct_labels(owner[hit], label, n, names)
 
 
 def _segments(values: np.ndarray) -> Labels:
@@ -432,7 +357,7 @@ def _brands(products: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(brands, use_na_sentinel=True)
     distinct = list(uniques)
     if not _types(distinct) - {str}:
-        cleaned, names = _label_codes([u.strip() for u in distinct])
+        cleaned, names = label_codes([u.strip() for u in distinct])
         return np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(distinct) else -1, -1), np.asarray(
             names, dtype=object)
     brands = brands.astype("object").where(brands.notna(), None)
@@ -440,6 +365,14 @@ def _brands(products: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     cleaned = cleaned.where(cleaned != "", None)
     codes, names = pd.factorize(cleaned, use_na_sentinel=True)
     return codes, np.asarray(names, dtype=object)
+
+
+def _literal(products: pd.DataFrame, name: str, parse: Any, parse_arrow: Any) -> Any:
+    """A literal column through its Arrow reader when the loader typed it, else the object parsers."""
+    from harness.facts import arrow_products
+
+    array = arrow_products.arrow_column(products, name)
+    return parse(_object_column(products, name)) if array is None else getattr(arrow_products, parse_arrow)(array)
 
 
 def product_arrays(products: pd.DataFrame) -> ProductArrays:
@@ -450,10 +383,10 @@ def product_arrays(products: pd.DataFrame) -> ProductArrays:
         review_count=_float_column(products, "review_count"),
         avg_rating=_float_column(products, "average_rating"),
         min_price=_float_column(products, "min_price"),
-        price_6m=_price_6m(_object_column(products, "price_trend")),
+        price_6m=_literal(products, "price_trend", _price_6m, "price_6m"),
         brand=codes.astype(np.int32),
         brand_names=np.asarray(names, dtype=object),
-        rating_dist=_rating_dist(_object_column(products, "review_rating_distribution")),
-        tags=_tags(_object_column(products, "review_tags")),
-        segments=_segments(_object_column(products, "specifications")),
+        rating_dist=_literal(products, "review_rating_distribution", _rating_dist, "rating_dist"),
+        tags=_literal(products, "review_tags", _tags, "tags"),
+        segments=_literal(products, "specifications", _segments, "segments"),
     )

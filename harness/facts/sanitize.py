@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from harness.chat_markup import MARKUP_RE
 
@@ -307,7 +308,10 @@ PII_PREFILTER = r"(?:[0-9０-９][^0-9０-９]{0,3}){7}|@|＠|(?i:\[\s*at\s*\]|\
 def _values(column: pd.Series) -> list[str]:
     """Distinct non-blank texts of a product column (lists and dicts contribute their members)."""
     out: set[str] = set()
+    pairs = isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_map(column.dtype.pyarrow_dtype)
     for value in column.dropna().tolist():
+        if pairs:  # the loader's specifications: a map cell reads as (key, value) pairs
+            value = dict(value)
         items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
         out.update(str(item) for item in items if item is not None and str(item).strip())
     return sorted(out)

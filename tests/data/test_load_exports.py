@@ -44,9 +44,10 @@ def test_load_exports__literals_json_or_python_repr(exports):
     assert products.loc["1001", "review_rating_distribution"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 2}
     assert products.loc["1002", "review_rating_distribution"] == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 0}
     assert products.loc["1001", "review_tags"] == ["흡수력 좋아요", "배송 빨라요"]
-    assert products.loc["1002", "specifications"] == {"연령": "18개월이상", "용량": "대형"}
+    # Arrow-typed columns: a map cell reads as (key, value) pairs, an absent distribution as NA.
+    assert dict(products.loc["1002", "specifications"]) == {"연령": "18개월이상", "용량": "대형"}
     assert products.loc["1001", "price_trend"][1] == {"period": "3개월", "price": 33500.0}
-    assert products.loc["1003", "review_rating_distribution"] is None
+    assert products.loc["1003", "review_rating_distribution"] is pd.NA
     assert products.loc["1003", "review_tags"] == []
 
 
@@ -165,3 +166,46 @@ def test_load_exports__synthetic_sample_loads_cleanly():
     assert q.text_column == "review_text"
     assert not q.products.bad_literals
 
+
+
+def test_load_exports__without_text_keeps_presence_and_every_count(exports):
+    slim = load_exports(PRODUCTS, REVIEWS, review_text=False)
+    assert "review_text" not in slim.reviews.columns
+    pd.testing.assert_frame_equal(slim.reviews, exports.reviews.drop(columns=["review_text"]))
+    assert slim.reviews["has_text"].tolist() == exports.reviews["review_text"].notna().tolist()
+    assert slim.quality.to_dict() == exports.quality.to_dict()
+
+
+def test_load_exports__without_text_gives_the_same_market_facts(exports):
+    from harness.facts import compute_facts
+
+    slim = load_exports(PRODUCTS, REVIEWS, review_text=False)
+    assert compute_facts(slim.products, slim.reviews, insights=False) == compute_facts(
+        exports.products, exports.reviews, insights=False)
+    with pytest.raises(ValueError, match="without their text"):
+        compute_facts(slim.products, slim.reviews, insights=True)
+
+
+def test_load_reviews__cp949_found_past_an_ascii_first_megabyte(tmp_path):
+    """The encoding is guessed from the first megabyte; a CP949 byte after it is found by the reader."""
+    path = tmp_path / "reviews.csv"
+    ascii_rows = "".join(f"{i},2024-01-01,5,fine,web\n" for i in range(60_000))  # > 1 MB of ASCII
+    path.write_bytes(("product_id,review_date,rating,review_text,platform\n" + ascii_rows
+                      + "7,2024-01-02,4,좋아요,다나와\n").encode("cp949"))
+    loaded = load_reviews(path)
+    assert loaded.file.encoding == "cp949"
+    assert loaded.frame["review_text"].iloc[-1] == "좋아요" and loaded.frame["platform"].iloc[-1] == "다나와"
+
+
+def test_load_reviews__undecodable_text_past_the_sniff_needs_decoding_only_when_kept(tmp_path):
+    """The first megabyte decides the encoding and must decode; after it, only the columns the
+    loader converts are decoded (text read for presence only is not)."""
+    path = tmp_path / "reviews.csv"
+    ascii_rows = "".join(f"{i},2024-01-01,5,fine\n" for i in range(80_000)).encode()
+    path.write_bytes(b"product_id,review_date,rating,review_text\n" + ascii_rows + b"2,2024-01-02,4,\xff\xfe\n")
+    assert load_reviews(path, review_text=False).frame["has_text"].all()
+    with pytest.raises(InputError, match="not text in UTF-8 or CP949"):
+        load_reviews(path)
+    path.write_bytes(b"product_id,review_date,rating,review_text\n2,2024-01-02,4,\xff\xfe\n" + ascii_rows)
+    with pytest.raises(InputError, match="not text in UTF-8 or CP949"):
+        load_reviews(path, review_text=False)

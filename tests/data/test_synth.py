@@ -63,7 +63,7 @@ def test_synth__loads_with_every_row_accounted_for(fast_export):
     assert set(exports.products["category"].str.split(">").str[-1]) == {
         "그림/동화/놀이책", "이유식용품", "신생아/영유아완구", "카시트", "유모차"}
     specs = exports.products["specifications"]
-    assert all(isinstance(s, dict) and s for s in specs)
+    assert all(dict(s) for s in specs)  # a map cell reads as (key, value) pairs
     assert exports.reviews["review_date"].max() <= pd.Timestamp("2025-06-30")
 
 

@@ -9,6 +9,7 @@ not 62.5% (13 / 8 - 1) as it was when the rate used the rounded count.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -108,3 +109,17 @@ def test_cli__names_the_window_and_the_reviews_outside_it(tmp_path, run_cli):
     assert code == 0
     assert "growthData years 2020-2025 (from --years); 14 reviews outside them are not in growthData " \
            "(2018: 1, 2019: 1, 2026: 12)" in stdout
+
+
+def test_sft_builder__prompts_follow_the_same_window(tmp_path):
+    """The SFT builder groups the exports with the engine's default: its prompts show 2024-2026."""
+    from harness.train.config import SFTSettings
+    from harness.train.sft import build_sft_file
+
+    products, reviews = _write(tmp_path, _through_2026() + [("p1", "2018-05-05", 5, "오래된 리뷰")])
+    settings = SFTSettings(products=str(products), reviews=str(reviews), samples_per_category=1, use_review_text=False)
+    out = tmp_path / "sft.jsonl"
+    build_sft_file(settings, out, golden_ids=[], progress=False)
+    user = next(m["content"] for m in json.loads(out.read_text(encoding="utf-8").splitlines()[0])["messages"]
+                if m["role"] == "user")
+    assert re.findall(r'"year":\s*(\d{4})', user) == [str(y) for y in range(2021, 2027)]  # 2018 is outside

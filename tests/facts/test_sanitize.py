@@ -303,3 +303,15 @@ def test_data_check__reports_what_the_sanitiser_masks_and_drops(
         "product_values_pii_masked": 1, "product_values_markup_removed": 1, "product_values_withheld": 1,
     }  # fmt: skip
     assert "sanitiser: reviews rrn masked" in stdout
+
+
+def test_export_text_counts__reads_the_loaders_arrow_specifications() -> None:
+    """The loader types specifications as an Arrow map (cells read as (key, value) pairs)."""
+    import pyarrow as pa
+
+    from harness.data.literals import LITERAL_TYPES
+    from harness.facts.sanitize import export_text_counts
+
+    specs = pa.array([[("용량", "문의 010-1234-5678")], None], type=LITERAL_TYPES["specifications"])
+    products = pd.DataFrame({"specifications": pd.Series(pd.arrays.ArrowExtensionArray(specs))})
+    assert export_text_counts(products, None)["product_values_pii_masked"] == 1
