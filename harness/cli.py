@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from harness.errors import EXIT_BAD_INPUT, InputError
+from harness.errors import EXIT_BAD_INPUT, InputError, Stopped
 from harness.registry import UnknownNameError
 
 app = typer.Typer(
@@ -60,3 +60,6 @@ def main() -> None:
     except (InputError, UnknownNameError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(EXIT_BAD_INPUT)
+    except Stopped as exc:  # SIGINT/SIGTERM after the command cleaned up: one line, the shell's status
+        print(f"stopped: {exc}", file=sys.stderr)
+        sys.exit(128 + exc.signum)

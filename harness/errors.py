@@ -32,3 +32,18 @@ class InputError(Exception):
         prefix = ": ".join(parts)
         text = f"{prefix}: {self.problem}" if prefix else self.problem
         return " ".join(text.split())
+
+
+class Stopped(BaseException):
+    """A command stopped by a signal (SIGINT, SIGTERM) after cleaning up; ``main`` prints one line.
+
+    A BaseException, like KeyboardInterrupt, so no ``except Exception`` on the way swallows it.
+
+    Args:
+        signum: the signal's number (the exit status is 128 + signum, as a shell reports it).
+        message: what was stopped and how to continue.
+    """
+
+    def __init__(self, signum: int, message: str) -> None:
+        self.signum = signum
+        super().__init__(message)

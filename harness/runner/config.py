@@ -34,6 +34,7 @@ def _role(value: str | None) -> str | None:
     return value
 EXTENDS_KEY = "extends"
 MAX_EXTENDS_DEPTH = 8
+MAX_DESCRIPTION_CHARS = 10_000  # a note for people reading the run, logged as a param; not a document
 
 
 class ExperimentConfig(BaseModel):
@@ -45,7 +46,7 @@ class ExperimentConfig(BaseModel):
     suite: str = "default"
     role: Role
     golden: Path = Path("golden")
-    description: str = ""
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     variant: SerializeAsAny[VariantConfig]
 
     @field_validator("name", "suite")
@@ -74,7 +75,7 @@ class PartialExperiment(BaseModel):
     suite: str | None = None
     role: Role | None = None
     golden: Path | None = None
-    description: str | None = None
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
     variant: dict[str, Any] | None = None
 
     @field_validator("name", "suite")

@@ -248,8 +248,9 @@ def run_experiment(
         log: where short progress notes go (default: stderr).
         stages: the variant classes and metrics to use (default: the registered ones).
     """
+    from harness.runner.run_state import close_dead_run, state_fields, stopped
     from harness.tracking.per_row import log_per_row
-    from harness.tracking.runlog import TrackedRun
+    from harness.tracking.runlog import RunTerminated, TrackedRun
     from harness.tracking.store import ensure_store, tracking_uri
 
     note = log or (lambda msg: print(msg, file=sys.stderr))
@@ -262,19 +263,21 @@ def run_experiment(
     folder = work_folder(config, uri)  # refuses an unsafe folder before the store or the folder is touched
     uri = ensure_store(uri)
     folder.acquire()
+    tracked: Any = None
     try:
+        close_dead_run(folder, uri, note)
         resume_id = _resume_id(folder, mode, config, uri, path)
         if resume_id is None:
             folder.clear()
         recovered = folder.recover()
         if recovered.torn_lines:
-            note(f"dropped {recovered.torn_lines} torn prediction line from the interrupted attempt")
+            note(f"dropped {recovered.torn_lines} torn line(s) the interrupted attempt left")
         if resume_id:
             note(
                 f"resuming run {resume_id}: {len(recovered.done_ids)} of {len(golden.facts)} categories done"
             )
         with TrackedRun(config.suite, config.name, resume_run_id=resume_id, uri=uri) as tracked:
-            folder.write_state(run_id=tracked.run_id, config_hash=config.config_hash(), status="RUNNING")
+            folder.write_state(**state_fields(tracked.run_id, config.config_hash(), "RUNNING"))
             tracked.set_tags(run_tags(config, variant, golden))
             tracked.log_params(run_params(config, variant, golden, path))
             ctx = _Context(folder.scratch(), tracked)
@@ -284,9 +287,7 @@ def run_experiment(
                 folder.release_writers()
                 if (folder.path / PREDICTIONS).exists():
                     tracked.log_text_artifact(folder.file(PREDICTIONS))  # keep what it wrote in MLflow too
-                folder.write_state(
-                    run_id=tracked.run_id, config_hash=config.config_hash(), status="INTERRUPTED"
-                )
+                folder.write_state(**state_fields(tracked.run_id, config.config_hash(), "INTERRUPTED"))
                 raise
             folder.release_writers()
             tracked.set_tags(after_generation_tags(variant))
@@ -304,10 +305,12 @@ def run_experiment(
             view = log_per_row(
                 _per_row_records(golden, scored, predictions), row_metric_names(stages.metrics), per_row, note
             )
-            folder.write_state(run_id=tracked.run_id, config_hash=config.config_hash(), status="FINISHED")
+            folder.write_state(**state_fields(tracked.run_id, config.config_hash(), "FINISHED"))
         clean = {
             k: float(v) for k, v in metrics.items() if isinstance(v, int | float) and not isinstance(v, bool)
         }
         return RunResult(tracked.run_id, tracked.experiment_id, clean, folder.path, bool(resume_id), view)
+    except (KeyboardInterrupt, RunTerminated) as exc:  # the run is already KILLED; say so in one line
+        raise stopped(exc, tracked.run_id if tracked else None, path, folder, len(golden.facts)) from None
     finally:
         folder.release()

@@ -205,11 +205,16 @@ class RunFolder:
         self._manifest = []
 
     def recover(self) -> Recovered:
-        preds, torn = _read_rows(self._checked(PREDICTIONS))
-        timings, _ = _read_rows(self._checked(TIMINGS))
-        if torn:  # rewrite without the torn tail so appends start on a clean line
-            self._rewrite(PREDICTIONS, preds)
-        return Recovered(predictions=preds, timings=timings, torn_lines=torn)
+        """Reads back every file the runner appends to, rewriting each without a torn last line
+        (appends must start on a clean line, or the next read finds malformed JSON mid-file)."""
+        rows: dict[str, list[dict[str, Any]]] = {}
+        torn_total = 0
+        for name in (PREDICTIONS, TIMINGS):
+            rows[name], torn = _read_rows(self._checked(name))
+            if torn:
+                self._rewrite(name, rows[name])
+                torn_total += torn
+        return Recovered(predictions=rows[PREDICTIONS], timings=rows[TIMINGS], torn_lines=torn_total)
 
     def _rewrite(self, name: str, rows: list[dict[str, Any]]) -> None:
         with self.file(name).open("w", encoding="utf-8") as handle:

@@ -19,14 +19,30 @@ from harness.tracking.masking import mask_mapping, mask_text
 from harness.tracking.store import artifact_root, ensure_store, tracking_uri
 
 MAX_PARAM_LEN = 6000
+MAX_REASON_LEN = 500
+END_REASON_TAG = "harness.end_reason"
+"""Why a run ended KILLED or FAILED (the signal, the exception, or a process that died unclosed)."""
+RESUMED_FROM_TAG = "harness.resumed_from"
+"""On a resumed run: how its earlier attempt ended (the end reason moves here when it resumes)."""
 
 
 class RunTerminated(BaseException):
     """Raised in the main thread when SIGTERM arrives, so the run can be closed as KILLED."""
 
+    signum = signal.SIGTERM
+
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise RunTerminated(f"signal {signum}")
+
+
+def end_reason(exc_type: type[BaseException], exc: BaseException | None) -> str:
+    """The END_REASON_TAG text for an exception that ended a run."""
+    if issubclass(exc_type, RunTerminated):
+        return "SIGTERM"
+    if issubclass(exc_type, KeyboardInterrupt):
+        return "SIGINT (Ctrl-C)"
+    return f"{exc_type.__name__}: {exc}"[:MAX_REASON_LEN]
 
 
 def experiment_id_for(name: str, uri: str) -> str:
@@ -54,6 +70,38 @@ def experiment_id_for(name: str, uri: str) -> str:
         if found is None:
             raise
         return found.experiment_id
+
+
+def end_dead_run(run_id: str, reason: str, uri: str | None = None) -> bool:
+    """Ends a run still RUNNING in the store as FAILED with ``reason``; False when it was not RUNNING.
+
+    For a run whose process died without closing it (SIGKILL, out of memory, a lost machine):
+    nothing else would ever end it, and the UI would show it running forever.
+    """
+    from mlflow import MlflowClient
+
+    client = MlflowClient(uri or tracking_uri())
+    if run_status(run_id, uri) != "RUNNING":
+        return False
+    client.set_tag(run_id, END_REASON_TAG, mask_text(reason)[:MAX_REASON_LEN])
+    client.set_terminated(run_id, status="FAILED")
+    return True
+
+
+def _note_resume(run_id: str, uri: str) -> None:
+    """Moves the earlier attempt's end reason to RESUMED_FROM_TAG (the run is about to run again)."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient(uri)
+    try:
+        run = client.get_run(run_id)
+    except MlflowException:
+        return
+    reason = run.data.tags.get(END_REASON_TAG)
+    client.set_tag(run_id, RESUMED_FROM_TAG, f"{run.info.status}: {reason or 'no reason recorded'}"[:MAX_REASON_LEN])
+    if reason is not None:
+        client.delete_tag(run_id, END_REASON_TAG)
 
 
 def run_status(run_id: str, uri: str | None = None) -> str | None:
@@ -94,6 +142,7 @@ class TrackedRun:
         mlflow.set_tracking_uri(self.uri)
         self.experiment_id = experiment_id_for(self.experiment, self.uri)
         if self.resume_run_id:
+            _note_resume(self.resume_run_id, self.uri)
             run = mlflow.start_run(run_id=self.resume_run_id)
             self._existing_params = dict(run.data.params)
         else:
@@ -118,6 +167,8 @@ class TrackedRun:
             self.status = "KILLED"
         else:
             self.status = "FAILED"
+        if exc_type is not None:
+            mlflow.set_tag(END_REASON_TAG, mask_text(end_reason(exc_type, exc)))
         mlflow.end_run(status=self.status)
 
     def log_params(self, params: Mapping[str, Any]) -> None:

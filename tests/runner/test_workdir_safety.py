@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import InputError
+from harness.errors import InputError, Stopped
 from harness.runner.config import load_experiment
 from harness.runner.run import run_experiment
 from harness.runner.workdir import MANIFEST, RunFolder
@@ -60,7 +60,7 @@ def _interrupted_sibling(fake_stages: FakeStages, golden_dir: Path, tmp_path: Pa
         return real(facts)
 
     fake_stages.write_summary = flaky
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(Stopped):
         run_experiment(path, per_row="none", stages=fake_stages.stages)
     fake_stages.write_summary = real
 
