@@ -81,10 +81,11 @@ class GateResult:
     facts_diff: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    structure: list[str] = field(default_factory=list)  # the template's sentence roles and number formats
 
     @property
     def passed(self) -> bool:
-        return not self.facts_diff and all(c.ok for c in self.checks)
+        return not self.facts_diff and all(c.ok for c in self.checks) and not self.structure
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -173,8 +174,10 @@ class _ScratchContext:
         """Training curves are not gated."""
 
 
-def evaluate_config(config: ExperimentConfig, golden: GoldenSet, stages: Stages | None = None) -> dict[str, Any]:
-    """Generates and scores one experiment on the golden set; returns its aggregate metrics."""
+def evaluate_config(
+    config: ExperimentConfig, golden: GoldenSet, stages: Stages | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Generates and scores one experiment on the golden set: its aggregate metrics and its rows."""
     stages = stages or Stages()
     variant = stages.variant(config)
     with tempfile.TemporaryDirectory(prefix="gate-") as tmp:
@@ -183,7 +186,17 @@ def evaluate_config(config: ExperimentConfig, golden: GoldenSet, stages: Stages 
         preds: list[Prediction] = list(variant.generate(golden.facts, ctx))
     order = golden_order(golden, [p.to_row() for p in preds])
     rows = [preds[i].to_row() for i in order]
-    return score(golden, rows, [preds[i].generation for i in order], stages.metrics).aggregate
+    return score(golden, rows, [preds[i].generation for i in order], stages.metrics).aggregate, rows
+
+
+def template_structure(golden_dir: Path, golden: GoldenSet, rows: list[dict[str, Any]]) -> list[str]:
+    """The template's outputs against its frozen sentence roles and the number formats (gate_structure)."""
+    from harness.runner import gate_structure
+    from harness.writers.normalize import normalize_output
+
+    by_id = {category_key(r["categoryId"]): r["output"] for r in rows}
+    summaries = [normalize_output(by_id.get(category_key(f["categoryId"]), "")).summary for f in golden.facts]
+    return gate_structure.check(golden_dir, golden.facts, summaries)
 
 
 def model_available(config: ExperimentConfig) -> bool:
@@ -199,8 +212,12 @@ def run_gate(
     experiments: list[Path] | None = None,
     baseline_path: Path | None = None,
     check_facts: bool = True,
+    stages: Stages | None = None,
 ) -> GateResult:
-    """Runs both checks; the caller prints :func:`render` and exits non-zero unless ``passed``."""
+    """Runs the checks; the caller prints :func:`render` and exits non-zero unless ``passed``.
+
+    ``stages`` replaces the registered variants and metrics (the mutation tests use it).
+    """
     golden_dir = in_repo(golden_dir)
     result = GateResult()
     baseline = load_baseline(baseline_path or golden_dir / BASELINE_FILE)
@@ -222,7 +239,13 @@ def run_gate(
         thresholds = baseline.variants.get(config.name)
         if thresholds is None:
             result.notes.append(f"{config.name}: no thresholds in the baseline; ran as a smoke test only")
-        aggregate = evaluate_config(config, golden)
+        aggregate, rows = evaluate_config(config, golden, stages)
+        if config.variant.kind == "template":
+            problems = template_structure(golden_dir, golden, rows)
+            result.structure += problems
+            if not problems:
+                result.notes.append(f"{config.name}: every sentence role and number format as frozen in "
+                                    "golden/template_structure.jsonl")  # fmt: skip
         for metric, threshold in (thresholds or {}).items():
             value = aggregate.get(metric)
             result.checks.append(
@@ -249,6 +272,12 @@ def render(result: GateResult) -> str:
         status = "ok" if c.ok else "REGRESSED"
         lines.append(f"{c.experiment:<16} {c.metric:<24} {c.threshold.direction:<6} {c.threshold.baseline:>9.4f} "
                      f"{c.threshold.tolerance:>6.3f} {value:>9}  {status}")  # fmt: skip
+    if result.structure:
+        lines.append(f"template structure: {len(result.structure)} problems (if a change is intended, `make golden` "
+                     "refreezes golden/template_structure.jsonl; add a MANIFEST changelog line)")  # fmt: skip
+        lines += [f"  {p}" for p in result.structure[:MAX_DIFF_LINES]]
+        if len(result.structure) > MAX_DIFF_LINES:
+            lines.append(f"  ... and {len(result.structure) - MAX_DIFF_LINES} more")
     lines += [f"note: {n}" for n in result.notes]
     lines.append("gate: PASSED" if result.passed else "gate: FAILED")
     return "\n".join(lines)

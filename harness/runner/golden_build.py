@@ -103,6 +103,7 @@ def build_golden(
 
     ``facts=False`` only re-cuts the inputs (a test checks they reproduce byte for byte).
     """
+    from harness.runner import gate_structure
     from harness.runner.gate import recompute_facts
 
     sample_dir = in_repo(sample_dir)
@@ -118,6 +119,7 @@ def build_golden(
     if not facts:
         return BuildResult(categories=len(ids), products=products, reviews=reviews, facts=0)
     rows = recompute_facts(golden_dir, golden_dir / FACTS_FILE)
+    gate_structure.freeze(golden_dir, rows)  # the template's sentence roles on these facts, for the gate
     found = {category_key(f["categoryId"]).split(REUSED_ID_SEPARATOR)[0] for f in rows}
     missing = [i for i in ids if i not in found]
     if missing:
