@@ -48,6 +48,7 @@ class _Context:
 
     def __init__(self, run_dir: Path, tracked: Any) -> None:
         self.run_dir = run_dir
+        self.run_id: str | None = tracked.run_id
         self._tracked = tracked
 
     def log_params(self, params: Mapping[str, Any]) -> None:

@@ -151,51 +151,69 @@ def train(
 
 def generate(
     facts: Annotated[Path, typer.Option(help="facts JSONL")],
-    base_model: Annotated[str, typer.Option(help="hub id or local folder")],
     out: Annotated[Path, typer.Option(help="predictions JSONL (raw outputs)")],
-    adapter: Annotated[Path | None, typer.Option(help="LoRA adapter folder")] = None,
+    base_model: Annotated[
+        str | None, typer.Option(help="hub id or local folder (default with a logged adapter: the base it records)")
+    ] = None,
+    adapter: Annotated[
+        str | None,
+        typer.Option(help="LoRA adapter: a folder, or a logged model (runs:/<run_id>/adapter, models:/<id or name@alias>)"),
+    ] = None,
     model_dir: Annotated[str | None, typer.Option()] = None,
-    batch_size: int = 8,
+    batch_size: Annotated[int | None, typer.Option(help="default 8")] = None,
     max_new_tokens: Annotated[
         int | None, typer.Option(help="default: the adapter's longest training target + 10% (refused if below it)")
     ] = None,
-    do_sample: Annotated[bool, typer.Option(help="sample instead of greedy decoding")] = False,
-    temperature: float = 1.0,
-    top_p: float = 1.0,
-    top_k: Annotated[int, typer.Option(help="0: no top-k filter")] = 0,
-    repetition_penalty: Annotated[float, typer.Option(help="1.0: none (the model folder's value is ignored)")] = 1.0,
-    seed: int = 0,
-    use_review_text: bool = True,
+    do_sample: Annotated[bool | None, typer.Option(help="sample instead of greedy decoding")] = None,
+    temperature: Annotated[float | None, typer.Option(help="default 1.0")] = None,
+    top_p: Annotated[float | None, typer.Option(help="default 1.0")] = None,
+    top_k: Annotated[int | None, typer.Option(help="0 (default): no top-k filter")] = None,
+    repetition_penalty: Annotated[
+        float | None, typer.Option(help="1.0 (default): none (the model folder's value is ignored)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="default 0")] = None,
+    use_review_text: Annotated[bool | None, typer.Option(help="default on")] = None,
     constrained: Annotated[
-        bool, typer.Option(help="JSON-schema-constrained decoding (xgrammar, pip extra 'constrained')")
-    ] = False,
+        bool | None, typer.Option(help="JSON-schema-constrained decoding (xgrammar, pip extra 'constrained')")
+    ] = None,
     constrained_max_chars: Annotated[
         int | None, typer.Option(help="with --constrained: characters per summary string, so every output closes")
     ] = None,
 ) -> None:
-    """Batched generation (greedy unless --do-sample); writes raw predictions and a normalized copy beside them."""
+    """Batched generation (greedy unless --do-sample); writes raw predictions and a normalized copy beside them.
+
+    A logged adapter (``runs:/...``, ``models:/...``) is fetched from the tracking store into a
+    temporary folder and decodes over the base weights it records, with the settings its run used;
+    the flags given here override them (the defaults above apply to an adapter folder).
+    """
+    import tempfile
+
     from harness.errors import InputError
     from harness.ids import category_key
     from harness.jsonl import read_jsonl, write_jsonl
     from harness.train.config import GenerationSettings
     from harness.train.generate import Generator
+    from harness.train.logged_adapter import FetchedAdapter, base_for, fetch_adapter
     from harness.train.trainer import refuse_golden_overlap
-    from harness.train.weights import resolve_base_model
 
-    base_path = resolve_base_model(base_model, model_dir)
     rows = read_jsonl(facts, required=("categoryId",))
-    if adapter is not None:
-        refuse_golden_overlap(adapter, [category_key(r["categoryId"]) for r in rows])
-    try:
-        settings = GenerationSettings(
-            batch_size=batch_size, max_new_tokens=max_new_tokens, do_sample=do_sample, temperature=temperature,
-            top_p=top_p, top_k=top_k, repetition_penalty=repetition_penalty, seed=seed,
-            use_review_text=use_review_text, constrained=constrained, constrained_max_chars=constrained_max_chars,
-        )  # fmt: skip
-    except ValueError as exc:
-        raise InputError("generate", str(exc).splitlines()[-1].strip()) from None
-    gen = Generator.load(base_path, adapter, settings)
-    outputs = list(gen.generate(rows))
+    given = {
+        "batch_size": batch_size, "max_new_tokens": max_new_tokens, "do_sample": do_sample, "temperature": temperature,
+        "top_p": top_p, "top_k": top_k, "repetition_penalty": repetition_penalty, "seed": seed,
+        "use_review_text": use_review_text, "constrained": constrained, "constrained_max_chars": constrained_max_chars,
+    }  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="harness-adapter-") as tmp:
+        fetched = fetch_adapter(adapter, Path(tmp)) if adapter else FetchedAdapter(None, None)
+        base_path = base_for(fetched, base_model, model_dir)
+        if fetched.adapter_dir is not None:
+            refuse_golden_overlap(fetched.adapter_dir, [category_key(r["categoryId"]) for r in rows])
+        recorded = fetched.model.generation.model_dump() if fetched.model else {}
+        try:
+            settings = GenerationSettings.model_validate({**recorded, **{k: v for k, v in given.items() if v is not None}})
+        except ValueError as exc:
+            raise InputError("generate", str(exc).splitlines()[-1].strip()) from None
+        gen = Generator.load(base_path, fetched.adapter_dir, settings)
+        outputs = list(gen.generate(rows))
     write_jsonl(out, ({"categoryId": g.category_id, "output": g.output} for g in outputs))
     normalized_path = out.with_name(out.stem + ".normalized.jsonl")
     try:

@@ -69,7 +69,8 @@ class HFVariant(Variant):
         super().__init__(config)
         self.config: HFConfig = config
         self._generator: Any = None
-        self._adapter_dir: Path | None = Path(config.adapter) if config.adapter else None
+        self._adapter_dir: Path | str | None = config.adapter or None
+        """A folder, or a logged model (``runs:/<run_id>/adapter``, ``models:/...``) fetched in ``prepare``."""
         self._train_time_s: float | None = None  # an adapter trained elsewhere: not measured here
 
     def describe(self) -> VariantInfo:
@@ -104,13 +105,31 @@ class HFVariant(Variant):
         golden = sorted({category_key(g) for g in golden_ids})
         base_path = self._base_path(golden)
         cfg = self.config
-        if self._adapter_dir is not None:
-            refuse_golden_overlap(self._adapter_dir, golden)
-        elif cfg.train is not None:
-            self._adapter_dir = self._train(ctx, base_path, golden)
+        if self._adapter_dir is not None or cfg.train is not None:
+            self._adapter_dir = self._stored_or_trained(ctx, base_path, golden)
             refuse_golden_overlap(self._adapter_dir, golden)
         self._generator = Generator.load(base_path, self._adapter_dir, cfg.generation)
         ctx.log_params(self._generator.effective_params())
+
+    def _stored_or_trained(self, ctx: RunContext, base_path: Path, golden: list[str]) -> Path:
+        """The run's adapter: the one an earlier attempt of this run logged (a resume, maybe on
+        another machine), else the configured or newly trained one, logged before generation."""
+        from harness.train import logged_adapter
+
+        cfg = self.config
+        run_id = getattr(ctx, "run_id", None)
+        if run_id and (restored := logged_adapter.restore_run_adapter(run_id, Path(ctx.run_dir) / "stored", base_path)):
+            self._train_time_s = float(logged_adapter.read_metadata(restored).get("train_time_s") or 0.0)
+            return restored
+        if self._adapter_dir is not None:
+            adapter = logged_adapter.fetch_adapter(str(self._adapter_dir), Path(ctx.run_dir) / "fetched").adapter_dir
+        else:
+            adapter = self._train(ctx, base_path, golden)
+        if run_id:
+            section = logged_adapter.model_section(cfg.base_model, base_path, self.describe().model_name,
+                                                   cfg.stand_in, cfg.generation, cfg.model_dir_env)  # fmt: skip
+            logged_adapter.log_run_adapter(adapter, section)
+        return adapter
 
     def _base_path(self, golden: list[str]) -> Path:
         cfg = self.config

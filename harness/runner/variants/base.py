@@ -58,6 +58,7 @@ class RunContext(Protocol):
     """What the runner lends a variant while it prepares and generates."""
 
     run_dir: Path  # local scratch folder of this run (adapters, checkpoints); logged selectively
+    run_id: str | None  # the MLflow run (a variant logs its model to it, a resume finds it there); None outside a run
 
     def log_params(self, params: Mapping[str, Any]) -> None: ...
 

@@ -1,0 +1,107 @@
+"""A trained adapter as an MLflow logged model: logged with its base's id and revision, reloaded
+from the store into a clean folder, and decoding exactly as the adapter it was logged from."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import mlflow
+import pytest
+from conftest import TEST_SYSTEM
+from helpers import small_facts
+from mlflow import MlflowClient
+
+from harness.errors import InputError
+from harness.jsonl import read_jsonl, write_jsonl
+from harness.train.config import GenerationSettings
+from harness.train.generate import Generator
+from harness.train.logged_adapter import log_run_adapter, model_section
+from harness.train.trainer import TrainResult
+
+Trained = tuple[TrainResult, TrainResult]
+SETTINGS = GenerationSettings(batch_size=2, max_new_tokens=24, system_prompt=TEST_SYSTEM, use_review_text=False)
+
+
+def _facts() -> list[dict]:
+    return [dict(f, categoryId=str(9000 + i)) for i, f in enumerate(small_facts(3))]
+
+
+def _outputs(base: Path, adapter: Path | None) -> list[str]:
+    return [g.output for g in Generator.load(base, adapter, SETTINGS).generate(_facts())]
+
+
+@pytest.fixture
+def logged(trained: Trained, tiny_base: Path, mlflow_store: str, tmp_path: Path) -> tuple[str, str, list[str]]:
+    """The trained adapter logged from a throwaway copy (deleted afterwards: only the store has it)."""
+    _, second = trained
+    copy = tmp_path / "machine-a" / "adapter"
+    shutil.copytree(second.adapter_dir, copy)
+    expected = _outputs(tiny_base, copy)
+    with mlflow.start_run() as run:
+        uri = log_run_adapter(copy, model_section(str(tiny_base), tiny_base, "tiny (CPU stand-in)", True, SETTINGS))
+    shutil.rmtree(copy.parent)
+    return run.info.run_id, uri, expected
+
+
+def test_logged_adapter__is_a_model_of_the_run_with_base_id_and_revision(logged, tiny_base: Path,
+                                                                          mlflow_store: str) -> None:  # fmt: skip
+    from harness.train.base_revision import base_revision
+
+    run_id, uri, _ = logged
+    model = MlflowClient(mlflow_store).get_logged_model(uri.removeprefix("models:/"))
+    assert model.source_run_id == run_id and model.name == "adapter"
+    assert model.params["base_model"] == str(tiny_base)
+    assert model.params["base_revision"] == base_revision(tiny_base) and model.params["base_revision"].startswith("sha256:")
+    files = {a.path for a in MlflowClient(mlflow_store).list_artifacts(run_id, "adapter/artifacts/adapter")}
+    names = {Path(f).name for f in files}
+    assert {"adapter_model.safetensors", "adapter_config.json", "training_metadata.json"} <= names
+    assert "checkpoints" not in names  # the trainer's checkpoints stay on the machine that trained
+
+
+def test_generate__logged_adapter_reproduces_greedy_outputs_exactly(logged, tiny_base: Path, tmp_path: Path,
+                                                                    run_cli) -> None:  # fmt: skip
+    run_id, uri, expected = logged
+    assert expected != _outputs(tiny_base, None)  # the adapter changes the text, so equality means it was applied
+    facts = tmp_path / "facts.jsonl"
+    write_jsonl(facts, _facts())
+    for ref in (f"runs:/{run_id}/adapter", uri, f"runs:/{run_id}"):
+        out = tmp_path / f"pred-{len(ref)}.jsonl"
+        # no --base-model, no generation flags: the logged model records the base and the run's decoding
+        code, _, err = run_cli("generate", "--facts", str(facts), "--adapter", ref, "--out", str(out))
+        assert code == 0, err
+        assert [r["output"] for r in read_jsonl(out)] == expected
+
+
+def test_generate__other_base_weights_are_refused(logged, tiny_base: Path, tmp_path: Path, run_cli) -> None:
+    _, uri, _ = logged
+    other = tmp_path / "other-base"
+    shutil.copytree(tiny_base, other)
+    (other / "config.json").write_text((other / "config.json").read_text() + "\n")
+    facts = tmp_path / "facts.jsonl"
+    write_jsonl(facts, _facts())
+    code, _, err = run_cli("generate", "--facts", str(facts), "--adapter", uri, "--base-model", str(other),
+                           "--out", str(tmp_path / "p.jsonl"))  # fmt: skip
+    assert code == 2 and "revision" in err and len(err.strip().splitlines()) == 1
+
+
+def test_generate__unknown_logged_model_is_one_line(mlflow_store: str, tmp_path: Path, run_cli) -> None:
+    facts = tmp_path / "facts.jsonl"
+    write_jsonl(facts, _facts())
+    code, _, err = run_cli("generate", "--facts", str(facts), "--adapter", "models:/m-0123456789abcdef",
+                           "--out", str(tmp_path / "p.jsonl"))  # fmt: skip
+    assert code == 2 and err.startswith("error: models:/m-0123456789abcdef") and len(err.strip().splitlines()) == 1
+
+
+def test_locate_base__finds_the_hint_and_checks_revision(tiny_base: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from harness.train.base_revision import base_revision, locate_base
+
+    monkeypatch.delenv("HARNESS_MODEL_DIR", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    revision = base_revision(tiny_base)
+    assert locate_base("Org/not-here", revision, str(tiny_base)) == tiny_base
+    with pytest.raises(InputError, match="HARNESS_MODEL_DIR"):
+        locate_base("Org/not-here", revision, str(tmp_path / "gone"))
+    with pytest.raises(InputError, match="revision"):
+        locate_base(str(tiny_base), "sha256:" + "0" * 64)
