@@ -80,6 +80,10 @@ def _resume_id(
     if mode == "fresh":
         return None
     state = folder.state()
+    if not state and mode == "resume":  # a machine that never saw the run: find it in the store
+        from harness.runner.store_resume import adopt_from_store
+
+        state = adopt_from_store(folder, config, uri)
     if not state or state.get("status") == "FINISHED" or not state.get("run_id"):
         return None
     if mode == "auto":

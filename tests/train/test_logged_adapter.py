@@ -105,3 +105,39 @@ def test_locate_base__finds_the_hint_and_checks_revision(tiny_base: Path, tmp_pa
         locate_base("Org/not-here", revision, str(tmp_path / "gone"))
     with pytest.raises(InputError, match="revision"):
         locate_base(str(tiny_base), "sha256:" + "0" * 64)
+
+
+class RunCtx:
+    """The runner's context as the ``hf`` variant sees it, inside an MLflow run."""
+
+    def __init__(self, run_dir: Path, run_id: str) -> None:
+        self.run_dir = run_dir
+        self.run_id = run_id
+
+    def log_params(self, params: object) -> None: ...
+
+    def log_metrics(self, metrics: object, step: int | None = None) -> None: ...
+
+
+def test_variant__resume_takes_the_run_adapter_from_the_store(trained: Trained, tiny_base: Path, mlflow_store: str,
+                                                              tmp_path: Path) -> None:  # fmt: skip
+    from harness.tracking.logged_models import find_run_model
+    from harness.train.variant import HFConfig, HFVariant
+
+    _, second = trained
+    generation = SETTINGS.model_dump()
+    first = HFVariant(HFConfig(base_model=str(tiny_base), adapter=str(second.adapter_dir), generation=generation))
+    with mlflow.start_run() as run:
+        first.prepare(RunCtx(tmp_path / "machine-a", run.info.run_id), ["4"])
+    assert find_run_model(run.info.run_id) is not None  # logged before any generation
+    expected = [p.output for p in first.generate(_facts(), RunCtx(tmp_path / "machine-a", run.info.run_id))]
+
+    # The same run resumed elsewhere, with a train section whose data does not exist there: only
+    # the stored adapter can make this work, so training is provably skipped.
+    resumed = HFVariant(HFConfig(base_model=str(tiny_base), generation=generation,
+                                 train={"sft": {"products": str(tmp_path / "absent.csv")}}))  # fmt: skip
+    with mlflow.start_run(run_id=run.info.run_id):
+        ctx = RunCtx(tmp_path / "machine-b", run.info.run_id)
+        resumed.prepare(ctx, ["4"])
+        assert [p.output for p in resumed.generate(_facts(), ctx)] == expected
+    assert resumed.cost_metrics()["train_time_s"] == pytest.approx(second.metadata["train_time_s"])
