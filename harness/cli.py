@@ -32,6 +32,7 @@ STAGE_CLIS = (
     "harness.train.cli",
     "harness.decide.cli",
     "harness.calibrate.cli",
+    "harness.serve.cli",
 )
 
 

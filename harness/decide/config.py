@@ -98,6 +98,12 @@ class GuardedConfig(_Frozen):
     min: dict[str, float] = Field(default_factory=dict)
 
 
+class RegistryConfig(_Frozen):
+    """Where ``harness compare --promote`` registers the suite's candidates."""
+
+    model_name: str = Field("market-report-summarizer", min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
 class DecisionRules(_Frozen):
     """The whole rules file."""
 
@@ -109,6 +115,7 @@ class DecisionRules(_Frozen):
     step_up: StepUpConfig
     budget: dict[str, Bound] = Field(default_factory=dict)
     guarded: GuardedConfig
+    registry: RegistryConfig = RegistryConfig()
 
     @model_validator(mode="after")
     def _unique_roles(self) -> DecisionRules:

@@ -110,3 +110,35 @@ def test_facts_the_template_cannot_use__are_a_bad_row() -> None:
     facts["metrics"]["topBrands"] = "not a list"
     with pytest.raises(InputError, match="row 0"):
         Summarizer(SummarizerConfig(guard=default_guard())).summarize([json.dumps(facts)])
+
+
+def test_served_guard__agrees_with_the_decision_reports_guarded_composition() -> None:
+    """The served model ships, row by row, exactly what the report's guarded composition scored."""
+    from harness.decide.guarded import compose
+    from harness.evaluate import score_predictions
+    from harness.tracking.runs_query import RecordedRun
+    from harness.writers.normalize import normalize_output
+    from harness.writers.template import write_raw
+
+    keys = ["1", "4", "12", "13", "21", "22"]
+    facts = [FACTS[k] for k in keys]
+    total = f"{FACTS['21']['metrics']['totalReviewCount']:,}"
+    outputs = {
+        "1": _reference_output("1"), "4": _reference_output("4").replace("。", "").replace("입니다", "입니다。", 1),
+        "12": _reference_output("12"), "13": "not json at all", "21": _reference_output("21").replace(total, "1"),
+        "22": write_raw(FACTS["22"]),
+    }  # fmt: skip
+
+    def recorded(role: str, raw: dict[str, str]) -> RecordedRun:
+        preds = [{"categoryId": f["categoryId"], "output": raw[str(f["categoryId"])]} for f in facts]
+        scores = score_predictions({k: FACTS[k] for k in keys}, preds).to_dict()
+        return RecordedRun(role, "0", role, 0, {}, {}, scores, preds, facts, None)
+
+    composed = compose(recorded("small", outputs), recorded("template", {k: write_raw(FACTS[k]) for k in keys}),
+                       default_guard())  # fmt: skip
+    served = _with_model(outputs).summarize([json.dumps(f, ensure_ascii=False) for f in facts])
+    assert 0 < composed.fallbacks < len(keys)
+    for pred, summary in zip(composed.predictions, served, strict=True):
+        shipped = normalize_output(pred["output"]).summary
+        assert (summary.market_overview, summary.growth) == (shipped["marketOverviewSummary"], shipped["growthSummary"])
+        assert (summary.source == "model") == (pred["output"] == outputs[str(pred["categoryId"])])
