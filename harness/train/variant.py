@@ -119,7 +119,8 @@ class HFVariant(Variant):
         cfg = self.config
         run_id = getattr(ctx, "run_id", None)
         if run_id and (restored := logged_adapter.restore_run_adapter(run_id, Path(ctx.run_dir) / "stored", base_path)):
-            self._train_time_s = float(logged_adapter.read_metadata(restored).get("train_time_s") or 0.0)
+            trained_s = logged_adapter.read_metadata(restored).get("train_time_s")
+            self._train_time_s = float(trained_s) if trained_s is not None else None
             return restored
         if self._adapter_dir is not None:
             adapter = logged_adapter.fetch_adapter(str(self._adapter_dir), Path(ctx.run_dir) / "fetched").adapter_dir

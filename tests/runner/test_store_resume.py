@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import types
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from mlflow import MlflowClient
 
 from harness.runner.run import run_experiment
 from harness.tracking.store import sqlite_path
+from tests.runner.conftest import FakeStages
 from tests.runner.test_run import _artifact_text, _interrupt_after, _interrupted_template_run
 
 
@@ -23,14 +23,14 @@ def _lose_local_folders(mlflow_store: str) -> None:
 
 
 def test_resume__fresh_machine_takes_over_the_stored_run(
-    mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
 ) -> None:
     real = fake_stages.write_summary
     path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
     _lose_local_folders(mlflow_store)
     fake_stages.write_summary = real
     calls = _interrupt_after(fake_stages, 99, RuntimeError())
-    result = run_experiment(path, mode="resume", per_row="none")
+    result = run_experiment(path, mode="resume", per_row="none", stages=fake_stages.stages)
     client = MlflowClient(mlflow_store)
     [run] = client.search_runs([result.experiment_id])  # the same run, finished; no second run
     assert result.resumed and run.info.run_id == result.run_id and run.info.status == "FINISHED"
@@ -41,19 +41,19 @@ def test_resume__fresh_machine_takes_over_the_stored_run(
 
 @pytest.mark.parametrize("mode", ["auto", "fresh"])
 def test_resume__only_when_asked(
-    mode: str, mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
+    mode: str, mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
 ) -> None:
     real = fake_stages.write_summary
     path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
     _lose_local_folders(mlflow_store)
     fake_stages.write_summary = real
     calls = _interrupt_after(fake_stages, 99, RuntimeError())
-    result = run_experiment(path, mode=mode, per_row="none")  # type: ignore[arg-type]
+    result = run_experiment(path, mode=mode, per_row="none", stages=fake_stages.stages)  # type: ignore[arg-type]
     assert not result.resumed and len(calls) == 4
 
 
 def test_resume__a_running_run_elsewhere_is_left_alone(
-    mlflow_store: str, fake_stages: types.ModuleType, golden_dir: Path, tmp_path: Path
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
 ) -> None:
     real = fake_stages.write_summary
     path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
@@ -62,6 +62,6 @@ def test_resume__a_running_run_elsewhere_is_left_alone(
     client.update_run(other.info.run_id, "RUNNING")  # as if another machine were generating right now
     _lose_local_folders(mlflow_store)
     fake_stages.write_summary = real
-    result = run_experiment(path, mode="resume", per_row="none")
+    result = run_experiment(path, mode="resume", per_row="none", stages=fake_stages.stages)
     assert not result.resumed and result.run_id != other.info.run_id
     assert client.get_run(other.info.run_id).info.status == "RUNNING"
