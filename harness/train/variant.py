@@ -120,10 +120,13 @@ class HFVariant(Variant):
         run_id = getattr(ctx, "run_id", None)
         if run_id and (restored := logged_adapter.restore_run_adapter(run_id, Path(ctx.run_dir) / "stored", base_path)):
             trained_s = logged_adapter.read_metadata(restored).get("train_time_s")
-            self._train_time_s = float(trained_s) if trained_s is not None else None
+            if cfg.train is not None and trained_s is not None:  # trained by an earlier attempt of this run
+                self._train_time_s = float(trained_s)
             return restored
         if self._adapter_dir is not None:
-            adapter = logged_adapter.fetch_adapter(str(self._adapter_dir), Path(ctx.run_dir) / "fetched").adapter_dir
+            fetched = logged_adapter.fetch_adapter(str(self._adapter_dir), Path(ctx.run_dir) / "fetched").adapter_dir
+            assert fetched is not None  # a folder, or a logged model that holds an adapter (else InputError)
+            adapter = fetched
         else:
             adapter = self._train(ctx, base_path, golden)
         if run_id:

@@ -140,4 +140,4 @@ def test_variant__resume_takes_the_run_adapter_from_the_store(trained: Trained, 
         ctx = RunCtx(tmp_path / "machine-b", run.info.run_id)
         resumed.prepare(ctx, ["4"])
         assert [p.output for p in resumed.generate(_facts(), ctx)] == expected
-    assert resumed.cost_metrics()["train_time_s"] == pytest.approx(second.metadata["train_time_s"])
+    assert resumed.cost_metrics().train_time_s == pytest.approx(second.metadata["train_time_s"])
