@@ -116,7 +116,7 @@ def test_served_guard__agrees_with_the_decision_reports_guarded_composition() ->
     """The served model ships, row by row, exactly what the report's guarded composition scored."""
     from harness.decide.guarded import compose
     from harness.evaluate import score_predictions
-    from harness.tracking.runs_query import RecordedRun
+    from harness.decide.records import RecordedRun
     from harness.writers.normalize import normalize_output
     from harness.writers.template import write_raw
 

@@ -1,4 +1,5 @@
-"""A real ``mlflow models serve`` on a free loopback port, for tests that post to the served model."""
+"""A real ``mlflow models serve`` on a free loopback port, for tests that post to the served model (a helper
+module, not a conftest: a second ``conftest`` module would shadow ``tests/train``'s ``from conftest import``)."""
 
 from __future__ import annotations
 
