@@ -115,8 +115,8 @@ def test_facts_the_template_cannot_use__are_a_bad_row() -> None:
 def test_served_guard__agrees_with_the_decision_reports_guarded_composition() -> None:
     """The served model ships, row by row, exactly what the report's guarded composition scored."""
     from harness.decide.guarded import compose
-    from harness.evaluate import score_predictions
     from harness.decide.records import RecordedRun
+    from harness.evaluate import score_predictions
     from harness.writers.normalize import normalize_output
     from harness.writers.template import write_raw
 
