@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score clean tiny-models qwen-tokenizer
+.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -77,6 +77,9 @@ bench-facts: setup ## facts engine vs the legacy approach on data/large (run ben
 
 bench-score: setup ## summaries scored per second on one core
 	$(BIN)/python benchmarks/bench_score.py --facts golden/facts.jsonl --n 1000
+
+bench-fidelity: setup ## numeric fidelity's precision/recall on golden/fidelity/ and its speed, against the pre-issue-14 metric
+	$(BIN)/python benchmarks/bench_fidelity.py --n 1000
 
 clean:
 	rm -rf $(OUT) reports/decision.* .pytest_cache

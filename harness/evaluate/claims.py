@@ -1,150 +1,218 @@
-"""What a percentage is about, read from the words around it, so it is matched against those facts only.
+"""Claim attribution: what each stated number claims, read from its sentence before it is matched.
 
-Ten brand shares, their running sums, star shares and growth rates pack the 0-50% range densely:
-checked without context, a wrong ``저평점 비중 1.5%`` changed to 4.4% would pass because the ninth
-brand happens to hold 4.4%. A cue in the same clause (a rank, a brand name, 저평점, 리뷰가 없는,
-5점, a growth word) narrows the facts a percentage may match to that family; with several cues
-any of their families is accepted, and without a cue every fact of the right unit still is.
+The ``Claim`` type is in ``harness.evaluate.claim``; claims of a special shape (proportions,
+thresholds, ranks, years said to rise or fall) in ``harness.evaluate.special_claims``.
+
+A number is compared only with the facts its sentence attributes it to, bound the way a careful
+Korean reader binds it, by proximity and syntax (windows: ``paragraph``; brands and years:
+``binding``; measure words: ``cues``):
+
+- **whose**: one brand, a sum over listed brands (``A, B, C의 합계``), the top-k (``상위 3개``),
+  ``각각`` pairing the i-th number with the i-th name, the name before an aside holding the number;
+  a comparison word marks the reference of a gap or multiple (``B보다``, ``B의 1.4배``, ``B를 앞선다``).
+- **which year**: the year that owns the figure, and for a change the reference year named for it;
+  a period (``2020년부터 2024년까지``) allows any year or change inside it.
+- **what measure**: cue words (저평점, 리뷰가 없는, 5점, 성장률), a star band (``4점 이상``), the noun
+  after a counter (``34개 브랜드`` counts brands, ``420개 상품`` products), a keyword the facts list
+  (``'외출'이 318건``: a mention count); a measure the facts do not carry (재구매율) makes the number
+  unverifiable. The topic of a sentence reaches the clauses after it.
+- **which proportion**: ``10건 중 8건`` (also in words) claims 80% of what its clause names; the
+  whole of a partition (``90개 중 22개``: 90) claims a total, whatever the part is.
+- **which multiple**: ``두 배``/``2.8배`` is the ratio of the entities compared, subject over
+  reference; it is also right when it is the ratio of the two figures the sentence just stated.
+- **thresholds**: ``17개 브랜드가 5% 미만`` counts brands past the threshold; ``A, B는 10%를 넘지
+  못해`` holds when every named brand is below it.
+
+A number whose sentence names nothing checkable gets ``NO_CLAIM`` and may match any fact of its
+unit. Known limits: binding stays within one sentence (except relative years such as 전년); a clause
+naming several brands without 합계 or 각각 accepts any of them or their sum; brand names are matched
+verbatim (or by a distinctive word of a multi-word name); measures come from cue words, not a parse.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from harness.evaluate.numbers import StatedNumber
+from harness.evaluate.binding import YearBinding, bind_brands, bind_stars, bind_years
+from harness.evaluate.claim import NO_CLAIM, Claim
+from harness.evaluate.cues import SHARE_MEASURES, is_specific, measures_named, names_absent_measure
+from harness.evaluate.mentions import is_year
+from harness.evaluate.paragraph import Paragraph, family
+from harness.evaluate.special_claims import (
+    bounded_brands,
+    proportion,
+    rank_claim,
+    stated_arithmetic,
+    threshold,
+    year_claim,
+)
+from harness.evaluate.stated import StatedNumber
+from harness.evaluate.subject import Subject
 
-LabelTest = Callable[[str], bool]
+__all__ = ["NO_CLAIM", "Claim", "attribute"]
 
-CLAUSE_REACH = 40
-_PAREN = re.compile(r"\([^()]*\)")
-_BREAK = re.compile(r"[.,;!?\n]")
-_SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
-_LOW_RATING = re.compile(r"저평점|낮은\s?평점|[12]\s?점(?:대|짜리)?\s?리뷰|1~2점|불만")
-_ZERO_REVIEW = re.compile(r"리뷰가\s?(?:전혀\s?|하나도\s?|한\s?건도\s?)?없|리뷰\s?없는|무리뷰|미검증")
-_HIGH_RATING = re.compile(r"(?<![\d.])[345]\s?점|고평점|만점")
-_GROWTH = re.compile(r"성장률|증가율|감소율|증감률|전년\s?대비|연평균|성장|증가|감소|하락|상승")
-
-
-def clause_before(text: str, start: int, floor: int) -> str:
-    """The words before a number in its clause: back to a clause break, ``floor`` or 40 characters."""
-    lo = max(floor, start - CLAUSE_REACH)
-    window = _PAREN.sub(lambda m: " " * len(m.group(0)), text[lo:start])  # an aside is not a cue
-    breaks = list(_BREAK.finditer(window))
-    return window[breaks[-1].end() :] if breaks else window
-
-
-def _rank_test(rank: StatedNumber) -> LabelTest:
-    if not math.isfinite(rank.value):  # a looping model's 309-digit "rank": no brand has it
-        return lambda label: False
-    n = int(rank.value)
-    if rank.unit == "위":
-        allowed = {f"metrics.topBrands[{n - 1}].share"} | ({"top1_share"} if n == 1 else set())
-    else:
-        allowed = {f"top{n}_share", f"rest_after_top{n}"} | ({"metrics.top3BrandShare"} if n == 3 else set())
-    return allowed.__contains__
-
-
-def _brand_test(index: int) -> LabelTest:
-    allowed = {f"metrics.topBrands[{index}].share"} | ({"top1_share"} if index == 0 else set())
-    return allowed.__contains__
-
-
-def _is_low(label: str) -> bool:
-    return label in ("metrics.lowRatingRatio", "ratingShare:1-2", "ratingShare:1", "ratingShare:2")
-
-
-def _is_zero(label: str) -> bool:
-    return label in ("metrics.zeroReviewRatio", "reviewedProductRatio")
+_UNATTRIBUTED_UNITS = frozenset({"점", "개월", "월", "원", "세", "초", "시간", "kg", "g", "ml", "mL", "L", "cm", "mm", "강"})
+_ABSENT_UNITS = frozenset({"%", "%p", "배", "", "원"})
+_COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed"})
+_WHOLE = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
+_STREAK = re.compile(r"\s?(?:연속|째|내리|연달아)")
+_BRAND_NOUN = re.compile(r"\s?(?:개\s?)?(?:브랜드|업체|회사|제조사)")
+_PRODUCT_NOUN = re.compile(r"\s?(?:개\s?)?(?:제품|상품|품목|모델|SKU)")
+_BRAND_BEFORE = re.compile(r"(?:브랜드|업체)(?:\s?수)?(?:는|은|가|이)?\s?$")
+_PRODUCT_BEFORE = re.compile(r"(?:제품|상품|품목)(?:\s?수)?(?:는|은|가|이)?\s?$")
+_REST = re.compile(r"나머지|그\s?외|기타|제외|외의")
+_ELAPSED = re.compile(r"\s?(?:만에|간|동안|사이|새)")
+_EVERY = re.compile(r"모두|모든|각각|전부|하나같이")
+_COMPARING = re.compile(r"보다|대비|비해|차이|격차|증감|늘|줄|많|적|앞서|뒤처|증가|감소|변화|폭")
+_OF_REVIEWS = re.compile(r"리뷰(?:의|\s?중|\s?가운데)")
+_PART = re.compile(r"(?:중|가운데)\s?$")
+_PER = re.compile(r"당\s?(?:평균\s?)?(?:[가-힣]{1,4}\s?)?(?:수는|수가|은|는)?\s?$|당\s")
+_CHANGES = frozenset({"growth", "cagr", "price_change", "rate_gap"})
+_BRAND_COUNTS = frozenset({"brands", "threshold", "list", "rank", "year_count", "per"})
+_PRODUCT_COUNTS = frozenset({"products", "zero", "reviewed", "segment", "list", "per"})
+_MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
+_TEXT_NEAR = re.compile(r"텍스트|본문")
+_AGGREGATE = re.compile(r"전체|누적|총|합계|모두|통틀어")
+_OF = re.compile(r"의\s?(?:약\s?|거의\s?)?$")
 
 
-def _is_star(label: str) -> bool:
-    return label.startswith("ratingShare:")
+def attribute(text: str, numbers: Sequence[StatedNumber], subject: Subject) -> list[Claim]:
+    """The claim of each of ``numbers`` (parsed from ``text``), in the same order."""
+    if not numbers:
+        return []
+    para = Paragraph.read(text, numbers, subject)
+    return [_claim(para, i) for i in range(len(numbers))]
 
 
-def _is_change(label: str) -> bool:
-    return label.endswith("growthRate") or label.startswith("growth:") or "priceChange" in label
+def _claim(para: Paragraph, i: int) -> Claim:
+    stated = para.numbers[i]
+    if is_year(stated):
+        return year_claim(para, i)
+    if stated.unit in _UNATTRIBUTED_UNITS or stated.context in ("hhi", "rating") or _quoted(para.text, stated):
+        return NO_CLAIM
+    if stated.unit == "위":
+        return rank_claim(para, i)
+    if stated.context == "ordinal":
+        return NO_CLAIM
+    if stated.unit == "년":
+        years = bind_years(para, i)
+        if _STREAK.match(para.text, stated.end):
+            return Claim("streak", frozenset({"streak", "streak_part"}), year_span=years.span)
+        if _ELAPSED.match(para.text, stated.end) and (years.span or (years.pair and None not in years.pair)):
+            return Claim("years elapsed", frozenset({"span"}), year_pair=years.pair, year_span=years.span)
+        return NO_CLAIM
+    if (claim := threshold(para, i) or proportion(para, i, _measured)) is not None:
+        return claim
+    return _measured(para, i, stated)
 
 
-def percent_cues(
-    text: str, stated: StatedNumber, floor: int, rank: StatedNumber | None, brands: Sequence[str]
-) -> list[LabelTest]:
-    """Label tests for the families a ``%`` number's clause points at (empty: no cue, no restriction).
-
-    Args:
-        text: the paragraph.
-        stated: the percentage.
-        floor: where the clause may start at the earliest (the end of the previous percentage).
-        rank: an ordinal (``상위 3개``, ``1위``) earlier in the same clause, if any.
-        brands: the category's brand names in rank order.
-    """
-    clause = clause_before(text, stated.start, floor)
-    tests: list[LabelTest] = []
-    if rank is not None and rank.end >= stated.start - len(clause):
-        tests.append(_rank_test(rank))
-    tests.extend(_brand_test(i) for i, name in enumerate(brands) if name and name in clause)
-    for pattern, test in ((_LOW_RATING, _is_low), (_ZERO_REVIEW, _is_zero), (_HIGH_RATING, _is_star)):
-        if pattern.search(clause):
-            tests.append(test)
-    if stated.direction or _GROWTH.search(clause):
-        tests.append(_is_change)
-    return tests
+def _quoted(text: str, stated: StatedNumber) -> bool:
+    """Inside quotes (``구성 '10개입'``): part of a label the facts quote, not a figure."""
+    line = text[text.rfind("\n", 0, stated.start) + 1 : stated.start]
+    return any(line.count(q) % 2 == 1 for q in ("'", '"')) or line.count("‘") > line.count("’") or \
+        line.count("“") > line.count("”")
 
 
-_YEAR_PAIR = re.compile(r"^(?:growth|diff|ratio|rateGap):(\d{4})[-/](\d{4})$")
-_YEAR_ONE = re.compile(r"^(?:multiple|month):(\d{4})$")
-_GROWTH_ROW = re.compile(r"^growthData\[(\d+)\]\.(?!year$)")
+def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
+    """A share, count, rate, gap or multiple: measure from cue words, brands, years and stars from mentions."""
+    window = para.window(i)
+    if stated.unit in _ABSENT_UNITS and names_absent_measure(window[-16:]):
+        return Claim("a measure the facts do not carry", absent=True)
+    whole = _WHOLE.match(para.text, stated.end) is not None and family(stated) == "n"
+    brands, years = bind_brands(para, i), bind_years(para, i)
+    named = brands.sets is not None or brands.pair is not None
+    measures = None if whole else _measures(para, i, stated, window, named)
+    stars = None if whole or stated.unit not in ("%", "건") else bind_stars(para, i, reach_topic=measures is None)
+    if stars is not None:
+        measures = frozenset({"stars", "low"})
+    if not named and years.years is None and years.pair is None and years.span is None and measures is None:
+        return NO_CLAIM
+    extra = para.subject.sums(brands.sets) if brands.sets else ()
+    if measures == frozenset({"term"}):
+        term = para.subject.names_term(window)
+        extra += para.subject.term_candidates(term) if term else ()
+    bounded = bounded_brands(para, stated, brands)
+    each = len(brands.names) >= 2 or (brands.rest_of is not None and _EVERY.search(window) is not None)
+    if stated.unit == "%" and stated.bound is not None and stated.form == "digits" and each:
+        measures = frozenset({"bound_for_each"})  # "레고, 미미월드는 10%를 넘지 못해": each of them, not one
+    extra += bounded
+    stated_figures = stated_arithmetic(para, i)
+    if stated_figures and stated.unit == "배" and not named and years.pair is None:
+        measures = frozenset({"stated"})  # "13만 원, 128만 원으로 5배 가까이": the two figures just stated
+    extra += stated_figures
+    referenced = (years.pair is not None and years.pair[1] is not None) or (brands.pair is not None and brands.pair[1] is not None)
+    of_reference = stated.unit == "%" and stated.direction == 0 and referenced and (
+        bool(_OF.search(window)) or stated.form in ("fraction", "half"))
+    dated = years.dated and stated.unit == "건" and (years.pinned or not _AGGREGATE.search(window)) and not named
+    branded = named and stated.unit == "건" and measures is None and not _AGGREGATE.search(window) and not whole
+    compares = stated.direction or any(_COMPARING.search(w) for w in (window, para.after(i), para.topic(i)))
+    excluded = frozenset() if compares or family(stated) != "n" else frozenset({"diff"})
+    parts = ("/".join(sorted(measures)) if measures else "", "stars " + ",".join(sorted(stars)) if stars else "",
+             para.subject.describe(brands.sets, brands.pair), _describe_years(years))
+    return Claim(" ".join(p for p in parts if p), measures, brands.sets, brands.pair, years.years, years.pair,
+                 years.span, stars, extra, bound_by=years.binders, of_reference=of_reference, dated=dated,
+                 excluded=excluded, branded=branded)
 
 
-def label_years(label: str, growth_years: Sequence[int | None]) -> frozenset[int]:
-    """The years a fact belongs to (``growthData[3].reviewCount`` -> {2023}); empty when none."""
-    if match := _YEAR_PAIR.match(label):
-        return frozenset({int(match.group(1)), int(match.group(2))})
-    if match := _YEAR_ONE.match(label):
-        return frozenset({int(match.group(1))})
-    if match := _GROWTH_ROW.match(label):
-        index = int(match.group(1))
-        year = growth_years[index] if index < len(growth_years) else None
-        return frozenset({year}) if year is not None else frozenset()
-    return frozenset()
+def _measures(para: Paragraph, i: int, stated: StatedNumber, window: str, named: bool) -> frozenset[str] | None:
+    """What the words say the number measures, by unit."""
+    if stated.unit == "배":
+        if para.star_tokens(i, 2):
+            return frozenset({"star_ratio"})  # "5점 리뷰는 1~2점 리뷰의 12.6배"
+        return frozenset({"ratio", "ratio_rest"}) if _REST.search(window) else frozenset({"ratio"})
+    if family(stated) == "n":
+        return _count_measures(para, i, stated, window)
+    measures = measures_named(para.since_last_figure(i)) or measures_named(para.after(i)) or measures_named(window)
+    if measures is None and stated.text.lstrip("약 ")[:1] in ("+", "-", "−"):
+        measures = _CHANGES  # "-28.7%": a signed figure is a change
+    if not is_specific(measures) and not named:  # "비중 1.6%": whose share the sentence said earlier
+        measures = measures_named(para.after(i)) or measures_named(para.topic(i)) or measures
+    if stated.unit == "%p":
+        return frozenset({"gap"}) if named else (frozenset({"rate_gap"}) if measures else None)
+    if stated.unit == "%":
+        if para.subject.quotes_term(window):  # "'모빌' 타입이 전체 상품의 28.7%" (of products, not of reviews)
+            return frozenset({"segment_reviews" if _OF_REVIEWS.search(window) else "segment"})
+        if named:  # "폴레드 15.0%": that brand's share, unless a cue names another measure of it
+            return measures | SHARE_MEASURES if measures is not None else SHARE_MEASURES
+        return measures
+    return measures
 
 
-class YearScope:
-    """The years named so far in the current clause: ``2021년 335건`` is 2021's count, not 2023's.
+def _count_measures(para: Paragraph, i: int, stated: StatedNumber, window: str) -> frozenset[str] | None:
+    """Counts: the noun after the counter, a term the facts count mentions of, or the clause's cue."""
+    text, end = para.text, stated.end
+    if para.subject.names_term(window, marked=True):
+        return frozenset({"term"})  # "'흡수력 좋아요'(28개 상품)", "'외출'이 318건": that term's count
+    if _PART.search(window):  # "80개 가운데 21개는 저평점 리뷰만": the part is what the rest of the clause says
+        part = measures_named(para.after(i))
+        return part & _COUNT_MEASURES or None if part is not None else None
+    if _PER.search(window[-10:]):
+        return frozenset({"per"})
+    if _BRAND_NOUN.match(text, end) or _BRAND_NOUN.match(text, end - 1):
+        return _BRAND_COUNTS
+    if _PRODUCT_NOUN.match(text, end) or _PRODUCT_NOUN.match(text, end - 1):
+        return _PRODUCT_COUNTS
+    if _BRAND_BEFORE.search(window):
+        return _BRAND_COUNTS
+    if _PRODUCT_BEFORE.search(window):
+        return _PRODUCT_COUNTS
+    if para.subject.names_term(window):
+        return frozenset({"term"})
+    if _MENTION_WORDS.search(window[-14:]):
+        return frozenset({"mentions", "segment"})
+    measures = measures_named(window) or measures_named(para.after(i))
+    if measures is None:
+        return None
+    kept = _COUNT_MEASURES if stated.unit != "건" else _COUNT_MEASURES - {"zero", "reviewed"}  # reviews are 건
+    if _TEXT_NEAR.search(window[-12:]):
+        kept = kept | {"text"}
+    return measures & kept or None
 
-    A count or rate stated after a year may only match facts of a year named in its clause (or
-    facts tied to no year at all), so a wrong count that equals another year's count is caught.
-    """
 
-    def __init__(self, text: str, growth_years: Sequence[int | None]) -> None:
-        self.text = text
-        self.growth_years = growth_years
-        self.years: set[int] = set()
-        self.position = 0
-        self.stale = False
-
-    def see(self, stated: StatedNumber) -> bool:
-        """Updates the scope for ``stated``; True when ``stated`` is itself a year (never filtered).
-
-        A sentence end forgets the years; a comma only marks them stale, so ``2025년은 상반기
-        66건, 연환산 133건`` keeps 2025 until the next year is named.
-        """
-        if _SENTENCE_END.search(self.text, self.position, stated.start):
-            self.years, self.stale = set(), False
-        elif _BREAK.search(self.text, self.position, stated.start):
-            self.stale = True
-        self.position = stated.end
-        if stated.unit == "년" and 1000 <= stated.value < 10_000:  # a year; 10^309 (inf) is not one
-            if self.stale:
-                self.years, self.stale = set(), False
-            high = int(stated.high) if stated.high is not None and math.isfinite(stated.high) else int(stated.value)
-            self.years.update(range(int(stated.value), min(high, int(stated.value) + 50) + 1))
-            return True
-        return False
-
-    def allows(self, label: str) -> bool:
-        if not self.years:
-            return True
-        years = label_years(label, self.growth_years)
-        return not years or bool(years & self.years)
+def _describe_years(years: YearBinding) -> str:
+    if years.span is not None:
+        return f"{years.span[0]}~{years.span[1]}"
+    if years.pair is not None:
+        return f"{years.pair[0] or '?'} vs {years.pair[1] or 'earlier'}"
+    return ",".join(str(y) for y in sorted(years.years)) if years.years else ""

@@ -63,13 +63,32 @@ def broken_char(row: RowInputs) -> bool:
 
 @METRICS.metric("numeric_fidelity", higher_is_better=True, kind="float", needs=["checks"])
 def numeric_fidelity(row: RowInputs) -> Detailed:
-    """Share of stated numbers that a value derivable from the facts supports at the precision shown.
+    """Share of stated numbers that are supported. Each number is first attributed to what its
+    sentence says it claims (whose share, which year, which ratio and in which direction, which
+    proportion), then it is *supported* (a value derivable from the facts, about that subject, at
+    the precision shown), *contradicted* (the claim is identified in the facts and its value is
+    wrong) or *unverifiable* (nothing in the facts to check it against: 재구매율, 시장 규모). The
+    guarded composition ships a model output only at 1.0, so it rejects both kinds.
 
-    Null when the summary states no number; the row lists ``unsupported_numbers``.
+    Null when the summary states no number. The row lists ``unsupported_numbers`` (both kinds) and
+    ``contradicted_numbers``.
     """
     checks = row.checks
     unsupported = [c.stated.text for c in checks if not c.supported]
-    return Detailed(supported_share(checks), {"unsupported_numbers": unsupported, "numbers_stated": len(checks)})
+    contradicted = [c.stated.text for c in checks if c.contradicted]
+    extra = {"unsupported_numbers": unsupported, "contradicted_numbers": contradicted, "numbers_stated": len(checks)}
+    return Detailed(supported_share(checks), extra)
+
+
+@METRICS.metric("contradicted", higher_is_better=False, kind="bool", needs=["checks"])
+def contradicted(row: RowInputs) -> bool:
+    """The summary states a number whose claim the facts hold with another value (a share bound
+    to the wrong brand, a rate to the wrong year, a multiple reversed); the guard rejects these rows.
+
+    A subset of what lowers ``numeric_fidelity``: a number with nothing in the facts to check it
+    against is unverifiable, not contradicted.
+    """
+    return any(check.contradicted for check in row.checks)
 
 
 @METRICS.metric("key_fact_coverage", higher_is_better=True, kind="float", needs=["facts", "checks"])

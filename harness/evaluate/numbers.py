@@ -9,7 +9,13 @@ number keeps the text it was written as, so unsupported ones can be listed verba
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
+
+from harness.evaluate.hedges import read_hedges
+from harness.evaluate.numwords import word_numbers
+from harness.evaluate.stated import StatedNumber
+
+__all__ = ["WON", "StatedNumber", "parse_numbers"]
 
 _NUM = re.compile(r"(?<![A-Za-z0-9.,])(?P<sign>[-+−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?")
 _SMALL = {"천": 1_000, "백": 100}
@@ -24,53 +30,34 @@ _UNIT = re.compile(
     r"(?P<unit>%\s?[pP](?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|퍼센트|%|프로(?![가-힣])|개월|개년|"
     r"점(?!유|검|차|포|심|수)|건|개(?!선|발|인|별|념|최|성|편)|명(?!확|시|칭)|배(?!송|너|치|달|경|려|출|포|분)|"
     r"년|위(?!주|해|한|기|험|축|상)|세(?!그|대|트|계|금|일|요|분|밀)|살|월|" + WON + r"|"
-    r"회(?!사|복|의|원)|곳|종(?!류|합|료)|강(?!조|화|세|점|력|하|한|도|의)|kg|g|ml|mL|L|cm|mm)"
+    r"회(?!사|복|의|원)|곳|종(?!류|합|료)|강(?!조|화|세|점|력|하|한|도|의)|초(?![가-힣])|시간|kg|g|ml|mL|L|cm|mm)"
 )
 _UNIT_CANON = {"퍼센트": "%", "프로": "%", "%포인트": "%p", "퍼센트포인트": "%p", "%P": "%p", "살": "세"}
 _RANGE_SEP = re.compile(r"\s?[~∼〜～]\s?")
-_PRE_APPROX = re.compile(r"(?:약|대략|대략적으로|거의|얼추|어림잡아)\s?$")
-_POST_APPROX = re.compile(r"\s?(?:가량|수준|내외|정도|남짓|안팎|전후|가까이|육박)")
-_POST_LOWER = re.compile(r"\s?(?:이상|초과|넘(?:는|게|어|은|으며|었)|웃돌|을\s?넘|를\s?넘|을\s?웃|를\s?웃)")
-_POST_UPPER = re.compile(r"\s?(?:이하|미만|이내|밑돌|에\s?못\s?미치)")
 _DECADE = re.compile(r"대(?=\s|$|[의로에를은는가이도,.])")
+# 30%대 초반 / 중반 / 후반: the part of the decade, as fractions of its width (overlapping at the edges).
+_DECADE_PART = re.compile(r"\s?(초중반|중후반|초반|중반|후반)")
+_PARTS = {"초반": (0.0, 0.4), "초중반": (0.0, 0.7), "중반": (0.3, 0.7), "중후반": (0.3, 1.0), "후반": (0.6, 1.0)}
 _HHI_CONTEXT = re.compile(r"(?:HHI|허핀달|허쉬만|집중도\s?지수)[^.\d]{0,10}$", re.IGNORECASE)
 _ORDINAL_CONTEXT = re.compile(r"(?:상위|하위|[Tt]op|TOP|톱)\s?$")
+_RANK_LIST = re.compile(r"\s?[·,]\s?\d+\s?위")
 _RATING_CONTEXT = re.compile(r"(?:평점|별점|평균\s?점수)[^.\d]{0,8}$")
-_DOWN = re.compile(r"감소|하락|줄|축소|떨어|역성장|위축|후퇴|마이너스|급감|둔화")
-_UP = re.compile(r"증가|상승|늘|성장|확대|반등|회복|급증|뛰어|뛰었|오른|올라|플러스")
+_DOWN = re.compile(r"감소|하락|줄|축소|떨어|역성장|위축|후퇴|마이너스|급감|둔화|낮아|작아지|작아졌")
+# A level reached: "9.3%로 높아졌다" says the rate rose to 9.3%, not that something rose by 9.3%.
+_TO_LEVEL = re.compile(r"\s?(?:으)?로\s?(?:[가-힣]{1,4}\s)?(?:다시\s)?(높아|올라|상승|반등|낮아|떨어|하락|둔화)")
+_LEVEL_UP = frozenset({"높아", "올라", "상승", "반등"})
+_UP = re.compile(r"증가|상승|늘|성장|확대|반등|회복|급증|뛰어|뛰었|오른|올라|올랐|오르|플러스|높아|커지|커졌")
+# After an explicit comparison (A가 B보다 4.3%p 높다), comparative adjectives carry the sign too;
+# 앞서다 / 뒤처지다 compare by themselves (A가 B를 17.7%p 앞선다).
+_COMPARED = re.compile(r"보다|대비|비해|비하면")
+_MORE = re.compile(r"높|많|크다|컸|큰")
+_LESS = re.compile(r"낮|적(?:다|었|은|게|어|고|지|으며|으나|습)|작(?:다|았|은|고)")
+_AHEAD = re.compile(r"앞서|앞선|앞질|웃돌|상회")
+_BEHIND = re.compile(r"뒤처|뒤지|뒤진|밑돌|하회")
 _CLAUSE_END = re.compile(r"[\d.,;:!?()]")
+_TOPIC = re.compile(r"(?:은|는)\s")
+_VERB_END = re.compile(r"(?:불과|그쳐|그치|달해|달하며|이며|이고|였고|였으며|으로\s?나타|을\s?기록|를\s?기록)")
 _CLAUSE_SPLIT = re.compile(r"[.,;:!?]")
-
-
-@dataclass(frozen=True)
-class StatedNumber:
-    """One number as a summary states it.
-
-    Attributes:
-        text: the number as written, with its unit and hedge words (``"약 1,279"``).
-        value: the value (the low end of a range); signs carried by words are not applied.
-        high: the high end of a range (``10~20%``, ``20%대``), else None.
-        unit: canonical unit (``"%"``, ``"%p"``, ``"점"``, ``"건"``, ``"개"``, ``""`` for none, ...).
-        step: the precision shown: 0.1 for ``47.1``, 1,000 for ``6만 4천``.
-        approx: an approximation word (약, 가량, 수준, ...) widens the tolerance.
-        bound: ``"lower"`` for 이상/넘는, ``"upper"`` for 이하/미만, else None.
-        magnitude: written with 만/억/천, which Korean writers also use to truncate.
-        direction: +1 (증가, 상승), -1 (감소, 하락) or 0 when no word carries a sign.
-        context: ``"hhi"``, ``"ordinal"``, ``"rating"`` when the words before it say what it is.
-    """
-
-    text: str
-    value: float
-    high: float | None
-    unit: str
-    step: float
-    approx: bool
-    bound: str | None
-    magnitude: bool
-    direction: int
-    context: str
-    start: int
-    end: int
 
 
 def _chunk_value(int_part: str, frac: str | None) -> tuple[float, float]:
@@ -122,13 +109,25 @@ def _read_unit(text: str, pos: int, magnitude: bool) -> tuple[str, int]:
 
 
 def _direction(text: str, start: int, end: int) -> int:
-    """+1/-1 from the first sign-carrying word in the same clause after the number (else before it)."""
+    """+1/-1 from the first sign-carrying word in the same clause after the number (else before it).
+
+    Comparative adjectives (높다, 적은) count only after an explicit comparison in the sentence
+    (``B보다``, ``대비``): ``A가 B보다 4.3%p 높다`` is a signed gap, ``높은 38.6%`` is not.
+    """
     after = text[end : end + 16]
     cut = _CLAUSE_END.search(after)
     after = after[: cut.start()] if cut else after
+    verb = _VERB_END.search(after)  # "68%에 불과해 감소가 이어질": the sign word is another clause's
+    after = after[: verb.start()] if verb else after
+    if _TOPIC.match(after):  # "36.7%는 둔화 흐름이 반전될": the number is the topic, not the change
+        after = ""
     before = _CLAUSE_SPLIT.split(text[max(0, start - 10) : start])[-1]
+    compared = bool(_COMPARED.search(text, max(0, start - 40), start))
     for window in (after, before):
         down, up = _DOWN.search(window), _UP.search(window)
+        if window is after:
+            down = down or _BEHIND.search(window) or (_LESS.search(window) if compared else None)
+            up = up or _AHEAD.search(window) or (_MORE.search(window) if compared else None)
         if down and (not up or down.start() < up.start()):
             return -1
         if up:
@@ -136,8 +135,51 @@ def _direction(text: str, start: int, end: int) -> int:
     return 0
 
 
+def _sign(sign: str | None, text: str, start: int, end: int) -> int:
+    """The number's sign: a minus sign, else a sign word, unless the word is the trend of a level."""
+    if sign in ("-", "−"):
+        return -1
+    if sign == "+":
+        return 1
+    return 0 if _trend(text, end) else _direction(text, start, end)
+
+
+def _trend(text: str, end: int) -> int:
+    """+1/-1 when a change word follows ``(으)로``: the number is the level reached, the word its trend."""
+    match = _TO_LEVEL.match(text, end)
+    if match is None:
+        return 0
+    return 1 if match.group(1) in _LEVEL_UP else -1
+
+
+def _decade(text: str, value: float, end: int) -> tuple[float, float, int]:
+    """``30%대`` is [30, 40); ``30%대 후반`` its upper part; ``4점대`` is [4, 5)."""
+    width = 10.0 if value >= 10 else 1.0
+    low, high = 0.0, 1.0
+    if (part := _DECADE_PART.match(text, end)) is not None:
+        low, high = _PARTS[part.group(1)]
+        end = part.end()
+    return value + low * width, value + high * width, end
+
+
 def parse_numbers(text: str) -> list[StatedNumber]:
-    """Every number stated in ``text``, in order of appearance; never raises on any string."""
+    """Every number stated in ``text`` in digits or in words, in order of appearance; never raises."""
+    words = word_numbers(text)
+    digits = _digit_numbers(text)
+    if not words:
+        return digits
+    taken = [(w.start, w.end) for w in words]
+    kept = [d for d in digits if not any(lo <= d.start < hi for lo, hi in taken)]
+    spans = [(d.start, d.end) for d in kept]
+    words = [
+        replace(w, direction=_direction(text, w.start, w.end))
+        for w in words
+        if not any(lo <= w.start < hi or w.start <= lo < w.end for lo, hi in spans)
+    ]
+    return sorted(kept + words, key=lambda n: n.start)
+
+
+def _digit_numbers(text: str) -> list[StatedNumber]:
     found: list[StatedNumber] = []
     pos = 0
     while (match := _NUM.search(text, pos)) is not None:
@@ -163,17 +205,10 @@ def parse_numbers(text: str) -> list[StatedNumber]:
                 high = None
         start = match.start()
         before = text[max(0, start - 16) : start]
-        approx = approx or bool(_PRE_APPROX.search(before))
-        if (post := _POST_APPROX.match(text, end)) is not None:
-            approx, end = True, post.end()
-        bound = None
-        if _POST_LOWER.match(text, end):
-            bound = "lower"
-        elif _POST_UPPER.match(text, end):
-            bound = "upper"
+        hedges = read_hedges(text, start, end)
+        approx, bound, end = approx or hedges.approx, hedges.bound, hedges.end
         if high is None and unit in ("%", "점", "%p") and (decade := _DECADE.match(text, end)) is not None:
-            high = value + (10.0 if value >= 10 else 1.0)
-            end = decade.end()
+            value, high, end = _decade(text, value, decade.end())
         context = ""
         if _HHI_CONTEXT.search(before):
             context = "hhi"
@@ -183,10 +218,11 @@ def parse_numbers(text: str) -> list[StatedNumber]:
             context = "rating"
         elif not unit and high is None and _DECADE.match(text, end) and value < 10 and step == 1:
             context = "ordinal"
-        prefix = before[_PRE_APPROX.search(before).start() :] if _PRE_APPROX.search(before) else ""
+        elif not unit and _RANK_LIST.match(text, end):  # the 1 of "1·2위"
+            context = "ordinal"
         found.append(
             StatedNumber(
-                text=(prefix + text[start:end]).strip(),
+                text=(hedges.prefix + text[start:end]).strip(),
                 value=abs(value),
                 high=abs(high) if high is not None else None,
                 unit=unit,
@@ -194,10 +230,12 @@ def parse_numbers(text: str) -> list[StatedNumber]:
                 approx=approx,
                 bound=bound,
                 magnitude=magnitude,
-                direction=-1 if match.group("sign") in ("-", "−") else _direction(text, start, end),
+                direction=_sign(match.group("sign"), text, start, end),
                 context=context,
                 start=start,
                 end=end,
+                slight=hedges.slight,
+                trend=_trend(text, end),
             )
         )
         pos = max(end, match.end())

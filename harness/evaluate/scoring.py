@@ -130,6 +130,7 @@ def score_predictions(
     aggregate["metric_errors"] = sum(len(r.get("metric_errors", ())) for r in rows)
     aggregate["numbers_stated"] = sum(r.get("numbers_stated") or 0 for r in rows)
     aggregate["numbers_unsupported"] = sum(len(r.get("unsupported_numbers") or ()) for r in rows)
+    aggregate["numbers_contradicted"] = sum(len(r.get("contradicted_numbers") or ()) for r in rows)
     if references is not None:
         aggregate["rows_without_reference"] = sum(1 for r in rows if category_key(r["categoryId"]) not in refs)
         aggregate["references_unmatched"] = sum(len(v) for k, v in refs.items() if k not in facts)
