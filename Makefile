@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer
+.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer team-server team-server-stop
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -44,6 +44,13 @@ UI_PORT ?= 5000
 ui: setup ## MLflow UI on 127.0.0.1 only, over the harness's SQLite store (one worker: 2-core machines)
 	$(BIN)/harness store init --uri sqlite:///$(abspath $(MLRUNS))/mlflow.db
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///$(abspath $(MLRUNS))/mlflow.db --default-artifact-root $(abspath $(MLRUNS))/artifacts --host 127.0.0.1 --port $(UI_PORT) --workers 1
+
+team-server: setup ## a team MLflow tracking server on PostgreSQL, 127.0.0.1:5002 (cluster in .team-server/)
+	$(BIN)/pip install -q -e '.[team]'
+	$(BIN)/harness store team-server start
+
+team-server-stop: setup ## stop the team server (its data stays in .team-server/)
+	$(BIN)/harness store team-server stop
 
 GOLDEN ?= golden
 golden: setup ## refreeze golden inputs and facts (SAMPLE=export folder, GOLDEN=folder; grow it first with `harness golden pick`)

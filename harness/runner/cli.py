@@ -169,5 +169,26 @@ def register(app: typer.Typer) -> None:
 
         typer.echo(ensure_store(uri))
 
+    @store_app.command("team-server")
+    def team_server(
+        action: str = typer.Argument(..., help="start or stop"),
+        folder: Path = typer.Option(Path(".team-server"), "--folder", help="cluster, artifacts and logs"),
+        pg_port: int = typer.Option(5433, "--pg-port", help="PostgreSQL port on 127.0.0.1"),
+        mlflow_port: int = typer.Option(5002, "--port", help="tracking server port on 127.0.0.1"),
+    ) -> None:
+        """A team's MLflow tracking server on PostgreSQL, on 127.0.0.1 (see the README's "Team server")."""
+        from harness.errors import InputError
+        from harness.tracking.team_server import TeamServer, start, stop
+
+        server = TeamServer(folder.resolve(), pg_port, mlflow_port)
+        if action == "start":
+            uri = start(server)
+            typer.echo(f"team server up: export MLFLOW_TRACKING_URI={uri}   (backend {server.backend_uri})")
+        elif action == "stop":
+            stop(server)
+            typer.echo(f"team server stopped; its data stays in {server.folder}")
+        else:
+            raise InputError(action, "the action is start or stop")
+
     app.add_typer(golden_app, name="golden")
     app.add_typer(store_app, name="store")

@@ -34,6 +34,7 @@ def _role(value: str | None) -> str | None:
     return value
 EXTENDS_KEY = "extends"
 MAX_EXTENDS_DEPTH = 8
+MAX_SHOWN_CHARS = 60
 MAX_DESCRIPTION_CHARS = 10_000  # a note for people reading the run, logged as a param; not a document
 
 
@@ -138,6 +139,8 @@ def _first_error(path: Path, exc: ValidationError, prefix: str = "") -> InputErr
     else:
         got = err.get("input")
         shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+        if len(shown) > MAX_SHOWN_CHARS:  # a 50 MB value is named, not echoed
+            shown = f"{shown[:MAX_SHOWN_CHARS]}... ({len(got) if isinstance(got, str) else len(shown):,} characters)"
         problem = f"{err['msg']} (got {shown})"
     return InputError(path, problem, f"key '{key}'" if key else None)
 

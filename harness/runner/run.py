@@ -8,6 +8,7 @@ all golden categories have an output, identically for every variant.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -29,6 +30,7 @@ from harness.runner.variants import Variant
 from harness.runner.workdir import PREDICTIONS, Recovered, RunFolder
 
 ResumeMode = Literal["auto", "resume", "fresh"]
+WORK_DIR_ENV = "HARNESS_WORK_DIR"
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,18 @@ class _Context:
 
 
 def work_folder(config: ExperimentConfig, uri: str) -> RunFolder:
-    """``<store>/work/<suite>/<name>``: beside a SQLite store, or under the repo's ``mlruns/`` otherwise.
+    """``<store>/work/<suite>/<name>``: beside a SQLite store, or under the repo's ``mlruns/`` otherwise
+    (``$HARNESS_WORK_DIR/<suite>/<name>`` when that is set: each engineer's own disk with a team server).
 
     Checked before anything is created: both names are safe folder names and the folder resolves
     to exactly that place (see :mod:`harness.runner.workdir`).
     """
     from harness.tracking.store import DEFAULT_STORE_DIR, sqlite_path
 
+    override = os.environ.get(WORK_DIR_ENV, "").strip()
     db = sqlite_path(uri)
-    root = db.parent if db is not None else DEFAULT_STORE_DIR
-    return RunFolder.for_experiment(root / "work", config.suite, config.name)
+    work = Path(override) if override else (db.parent if db is not None else DEFAULT_STORE_DIR) / "work"
+    return RunFolder.for_experiment(work, config.suite, config.name)
 
 
 def _resume_id(

@@ -187,5 +187,6 @@ def test_experiment_file__encoding_depth_and_size_are_one_line(
 
 def test_experiment_file__a_long_description_is_refused(tmp_path: Path, golden_dir: Path) -> None:
     path = write_experiment(tmp_path, "tmpl", golden_dir, {"kind": "template"}, description="설명" * 10_000)
-    with pytest.raises(InputError, match="key 'description'"):
+    with pytest.raises(InputError, match="key 'description'") as info:
         load_experiment(path)
+    assert "(20,000 characters)" in str(info.value) and len(str(info.value)) < 400
