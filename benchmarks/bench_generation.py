@@ -15,7 +15,7 @@ import platform
 import time
 from pathlib import Path
 
-from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json
 
 
 def run(base: Path, adapter: Path | None, facts: list[dict], batch_size: int, max_new_tokens: int) -> dict:

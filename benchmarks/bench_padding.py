@@ -14,7 +14,7 @@ import random
 import statistics
 from pathlib import Path
 
-from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json
 
 
 def lengths_of(sft: Path, base: Path) -> list[int]:

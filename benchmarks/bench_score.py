@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from results_md import figure_table, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import figure_table, replace_section
 
 from harness.evaluate import score_predictions
 from harness.evaluate.rouge import warm_up

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json
 
 
 class ByteCounter:

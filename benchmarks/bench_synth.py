@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from results_md import replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import replace_section
 
 START, END = "<!-- bench_synth:start -->", "<!-- bench_synth:end -->"
 LOAD_CHILD = """

@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from results_md import figure_table, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import figure_table, replace_section
 
 from harness.writers.report import template_report
 from harness.writers.template import write_summary

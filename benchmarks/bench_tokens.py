@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench_padding import padding_shares  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
-from results_md import emit_json, replace_section  # noqa: E402
+from bench_padding import padding_shares
+from results_md import emit_json, replace_section
 
 START, END = "<!-- bench_tokens:start -->", "<!-- bench_tokens:end -->"
 REPO = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ import os
 import time
 from pathlib import Path
 
-from results_md import emit_json  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ def legacy_category_facts(products: pd.DataFrame, reviews: pd.DataFrame, categor
     branded_total = float(brand_counts.sum())
     top = brand_counts.head(10)
     shares = top / branded_total if branded_total > 0 else top * 0
-    top_brands = [{"name": n, "reviewCount": int(c), "share": float(s)} for (n, c), s in zip(top.items(), shares)]
+    top_brands = [{"name": n, "reviewCount": int(c), "share": float(s)} for (n, c), s in zip(top.items(), shares, strict=True)]
 
     years = cat_reviews["review_date"].dt.year
     growth = []

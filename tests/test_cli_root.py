@@ -23,5 +23,5 @@ def test_registry__unknown_name_suggests_closest():
 def test_registry__duplicate_rejected():
     reg: Registry[int] = Registry("metric")
     reg.add("a", 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="registered twice"):
         reg.add("a", 2)

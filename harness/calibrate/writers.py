@@ -154,7 +154,7 @@ def _no_premise(facts: Mapping[str, Any], template: Summary, expert: Summary | N
         parts = split_sentences(template[key])
         first = parts[0]
         if states_proxy_premise(first):
-            head, _, tail = first.partition(", ")
+            _, _, tail = first.partition(", ")
             first = tail if tail and not states_proxy_premise(tail) else ""
         out[key] = _join(first, *parts[1:])
     return out

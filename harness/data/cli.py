@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 data_app = typer.Typer(help="Load, check and synthesise product/review exports.", no_args_is_help=True)
 
 
-class Scale(str, Enum):
+class Scale(StrEnum):
     """Synthetic data sizes: ``small`` is committed under data/sample, ``large`` is for benchmarks."""
 
     small = "small"

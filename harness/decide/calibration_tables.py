@@ -94,7 +94,7 @@ def calibration_table(calibration: Calibration, rules: DecisionRules) -> Table:
     return Table(
         "Calibration: writers of known quality through these rules",
         ["writer", "what it is", "must be", "floor", *(f"{m} (writer - template)" for m in rules.quality.metrics),
-         "verdict", "why"],  # fmt: skip
+         "verdict", "why"],
         rows,
         f"Canned outputs (experiments/predictions/calibration/, `make calibration`) scored and decided exactly "
         f"like this suite's runs, each as the one candidate against the template; differences are means over "
@@ -147,7 +147,7 @@ def power_table(
     return Table(
         "Power of the golden set",
         ["paired differences", "metric", "categories", "sd of differences", "observed mean",
-         f"smallest detectable ({round(confidence * 100)}%, power {power:.0%})", "categories needed (effect: n)"],  # fmt: skip
+         f"smallest detectable ({round(confidence * 100)}%, power {power:.0%})", "categories needed (effect: n)"],
         rows,
         "From the spread of per-category paired differences (normal approximation, harness.decide.power): the "
         "smallest mean difference this golden set detects with the given power, and how many golden categories "

@@ -20,6 +20,7 @@ from harness.decide.guarded import GuardedResult
 from harness.decide.metrics import known_metrics
 from harness.decide.records import SuiteRuns
 from harness.decide.rules import variant_intervals
+from harness.decide.tables import Plot, Table
 
 COST_AXIS = "latency_s_per_summary"
 
@@ -41,8 +42,8 @@ class ReportInputs:
 class Section:
     """Tables and plots a section adds, in order, and what it adds to ``decision.json``."""
 
-    tables: list[tables.Table] = field(default_factory=list)
-    plots: list[tables.Plot] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    plots: list[Plot] = field(default_factory=list)
     numbers: dict[str, Any] = field(default_factory=dict)
 
 
@@ -91,11 +92,11 @@ def metrics_section(inp: ReportInputs) -> Section:
     if inp.decision.candidates:
         out.append(tables.per_category_table(inp.decision))
     groups = metric_groups(inp.rules, inp.metrics)
-    figures = [tables.Plot("metrics", "Each metric per variant with its interval",
+    figures = [Plot("metrics", "Each metric per variant with its interval",
                            plots.metrics_per_variant(inp.intervals, groups, inp.colors))]  # fmt: skip
     comparisons = {role: c.versus_template for role, c in inp.decision.candidates.items()}
     if comparisons:
-        figures.append(tables.Plot("wins", "Per-category wins and losses against the template",
+        figures.append(Plot("wins", "Per-category wins and losses against the template",
                                    plots.wins_losses(comparisons)))  # fmt: skip
     return Section(out, figures)
 
@@ -115,7 +116,7 @@ def cost_section(inp: ReportInputs) -> Section:
     quality = {v: iv[main_q] for v, iv in inp.intervals.items() if main_q in iv}
     figure = plots.quality_vs_cost(quality, cost, main_q, COST_AXIS, inp.colors)
     return Section([tables.cost_table(inp.decision)],
-                   [tables.Plot("cost", f"Quality against cost ({main_q} vs {COST_AXIS})", figure)])  # fmt: skip
+                   [Plot("cost", f"Quality against cost ({main_q} vs {COST_AXIS})", figure)])  # fmt: skip
 
 
 SECTIONS: list[Callable[[ReportInputs], Section]] = [

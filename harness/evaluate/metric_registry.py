@@ -172,7 +172,7 @@ class RowInputs:
         if key not in memo:
             try:
                 memo[key] = compute()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - re-raised to every metric that reads it
                 memo[key] = _Failed(exc)
         value = memo[key]
         if isinstance(value, _Failed):
@@ -290,7 +290,7 @@ class MetricRegistry(Registry[Metric]):
                     row.update({k: v for k, v in value.details.items() if k not in self})
                     value = value.value
                 row[metric.name] = metric.checked(value)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - the loop is total: a failing metric is null, with why
                 errors[metric.name] = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
         if errors:
             row["metric_errors"] = errors

@@ -152,7 +152,7 @@ def rouge_scores(summary: Mapping[str, str], references: Sequence[Mapping[str, A
         if not targets:
             continue
         prediction = summary.get(key) or ""
-        best = {t: 0.0 for t in ROUGE_TYPES}
+        best = dict.fromkeys(ROUGE_TYPES, 0.0)
         for target in targets:
             for t, value in pair_scores(target, prediction).items():
                 best[t] = max(best[t], value)

@@ -44,7 +44,7 @@ def growth_data(counts: np.ndarray, years: tuple[int, ...], end: pd.Timestamp | 
         return []
     rows: list[dict[str, Any]] = []
     previous: float | None = None
-    for year, count in zip(years, counts.tolist()):
+    for year, count in zip(years, counts.tolist(), strict=True):
         months = months_covered(year, end)
         partial = months < 12.0
         exact = count * 12.0 / months if partial and months > 0 else None

@@ -81,7 +81,7 @@ def _draw(
 def _tokenize(texts: list[str], kiwi: Any | None, progress: bool) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     cache: dict[str, tuple[str, ...]] | None = None if kiwi is None else {}
-    chunks = range(0, len(texts), BATCH)
+    chunks: Iterable[int] = range(0, len(texts), BATCH)
     if progress and len(texts) > BATCH:
         from tqdm import tqdm
 
@@ -274,7 +274,8 @@ def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None)
         return out, {}
     derived = _derived(category)
     keep = mask[derived.local].tolist()
-    uniform_bags = [bag for bag, k in zip(insights.keywords[: insights.uniform], keep) if k]
+    # ``keep`` covers every sampled review; the uniform sample is its first ``insights.uniform``.
+    uniform_bags = [bag for bag, k in zip(insights.keywords[: insights.uniform], keep, strict=False) if k]
     own = document_counts(uniform_bags)
     full_own = own if review_mask is None else derived.full_own
     distinctive = log_odds(own, store.background, full_own)
@@ -282,7 +283,7 @@ def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None)
     profile = {word: float(count) for word, count in top[:PROFILE_KEYWORDS]}
     scenario_counts = insights.scenarios[mask].sum(axis=0)
     age_counts = np.bincount(derived.age_codes[mask[derived.age_index]], minlength=len(derived.age_names))
-    ages = {name: count for name, count in zip(derived.age_names, age_counts.tolist()) if count}
+    ages = {name: count for name, count in zip(derived.age_names, age_counts.tolist(), strict=True) if count}
     positive = [j for j in derived.positive if keep[j]]
     negative = [j for j in derived.negative if keep[j]]
     out.update(
@@ -290,14 +291,13 @@ def insight_facts(category: CategoryData, review_mask: np.ndarray | None = None)
             "keywordSampleSize": len(uniform_bags),
             "topKeywords": [{"keyword": w, "count": int(c)} for w, c in top[:TOP_KEYWORDS]],
             "distinctiveKeywords": [{"keyword": w, "score": round(z, 4)} for w, z in distinctive[:TOP_KEYWORDS]],
-            "usageScenarios": sorted(
-                (
-                    {"scenario": name, "count": int(count)}
-                    for name, count in zip(USAGE_SCENARIOS, scenario_counts)
-                    if count > 0
-                ),
-                key=lambda item: (-item["count"], item["scenario"]),
-            ),
+            "usageScenarios": [
+                {"scenario": name, "count": count}
+                for count, name in sorted(
+                    ((int(count), name) for name, count in zip(USAGE_SCENARIOS, scenario_counts, strict=True) if count > 0),
+                    key=lambda pair: (-pair[0], pair[1]),
+                )
+            ],
             "ageMentions": [
                 {"age": a, "count": c} for a, c in sorted(ages.items(), key=lambda item: (-item[1], item[0]))[:10]
             ],

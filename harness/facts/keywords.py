@@ -85,7 +85,7 @@ def review_keywords(
         cache.clear()
         fresh = list(needed)
     if fresh:
-        for sentence, tokens in zip(fresh, kiwi.tokenize(fresh)):
+        for sentence, tokens in zip(fresh, kiwi.tokenize(fresh), strict=True):
             cache[sentence] = _sentence_keywords(tokens)
     out: list[tuple[str, ...]] = []
     for parts in sentences:

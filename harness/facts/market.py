@@ -84,10 +84,11 @@ def brand_metrics(products: ProductArrays, reviews: np.ndarray) -> dict[str, Any
     """
     branded = products.brand >= 0
     brands, _, sums = code_counts(products.brand[branded], len(products.brand_names), reviews[branded])
+    assert sums is not None  # weights were given
     total = float(reviews.sum())
     present = np.flatnonzero(sums > 0)
     names = products.brand_names[brands[present]].tolist()
-    ranked = sorted(zip((-sums[present]).tolist(), names))
+    ranked = sorted(zip((-sums[present]).tolist(), names, strict=True))
     counts = np.array([-negative for negative, _ in ranked], dtype=np.float64)
     branded_total = float(counts.sum())
     top = [
@@ -140,7 +141,7 @@ def price_metrics(products: ProductArrays) -> dict[str, Any]:
     """
     prices = products.min_price[~np.isnan(products.min_price) & (products.min_price > 0)]
     quantiles = (
-        dict(zip(PRICE_QUANTILES, linear_quantiles(prices)))
+        dict(zip(PRICE_QUANTILES, linear_quantiles(prices), strict=True))
         if prices.size else None
     )
     both = (products.min_price > 0) & (products.price_6m > 0)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from harness.repo import in_repo
+
+if TYPE_CHECKING:
+    from harness.runner.run import ResumeMode
+    from harness.tracking.per_row import PerRowMode
 
 EXPERIMENTS_DIR = Path("experiments")
 GATE_EXPERIMENTS = ("template_only.yaml", "cpu-small.yaml")
@@ -17,12 +22,17 @@ golden_app = typer.Typer(help="Golden set: frozen inputs, expected facts, refere
 store_app = typer.Typer(help="The MLflow tracking store.", no_args_is_help=True)
 
 
-class PerRow(str, Enum):
+class PerRow(StrEnum):
     """How per-category results appear in the MLflow UI."""
 
     genai = "genai"
     table = "table"
     none = "none"
+
+    @property
+    def mode(self) -> PerRowMode:
+        modes: dict[PerRow, PerRowMode] = {PerRow.genai: "genai", PerRow.table: "table", PerRow.none: "none"}
+        return modes[self]
 
 
 def _experiments_dir() -> Path:
@@ -78,8 +88,8 @@ def register(app: typer.Typer) -> None:
 
         if resume and fresh:
             raise InputError(experiment, "--resume and --fresh exclude each other")
-        mode = "resume" if resume else "fresh" if fresh else "auto"
-        _print_result(run_experiment(experiment, mode=mode, per_row=per_row.value))
+        mode: ResumeMode = "resume" if resume else "fresh" if fresh else "auto"
+        _print_result(run_experiment(experiment, mode=mode, per_row=per_row.mode))
 
     @app.command("suite")
     def suite(
@@ -100,7 +110,7 @@ def register(app: typer.Typer) -> None:
         ensure_store()  # before runs fan out
         for path in files:
             typer.echo(f"== {path}")
-            _print_result(run_experiment(path, mode="fresh" if fresh else "resume", per_row=per_row.value))
+            _print_result(run_experiment(path, mode="fresh" if fresh else "resume", per_row=per_row.mode))
 
     @app.command("gate")
     def gate(

@@ -62,7 +62,7 @@ def hardware() -> str:
         try:
             if torch.cuda.is_available():
                 return f"gpu: {torch.cuda.get_device_name(0)} x{torch.cuda.device_count()}"
-        except Exception:  # noqa: BLE001, S110 - a broken CUDA setup still gets described as CPU
+        except Exception:  # noqa: BLE001 - a broken CUDA setup still gets described as CPU
             pass
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"cpu: {cores} cores {platform.machine()} ({platform.processor() or platform.system()})"

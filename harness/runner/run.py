@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
@@ -28,6 +28,9 @@ from harness.runner.scoring import Scored, golden_order, row_metric_names, score
 from harness.runner.stages import Stages
 from harness.runner.variants import Variant
 from harness.runner.workdir import PREDICTIONS, Recovered, RunFolder
+
+if TYPE_CHECKING:
+    from harness.tracking.per_row import PerRowMode
 
 ResumeMode = Literal["auto", "resume", "fresh"]
 WORK_DIR_ENV = "HARNESS_WORK_DIR"
@@ -242,7 +245,7 @@ def _per_row_records(golden: GoldenSet, scored: Scored, predictions: list[dict[s
 def run_experiment(
     path: str | Path,
     mode: ResumeMode = "auto",
-    per_row: str = "genai",
+    per_row: PerRowMode = "genai",
     uri: str | None = None,
     log: Callable[[str], None] | None = None,
     stages: Stages | None = None,

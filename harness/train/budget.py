@@ -102,7 +102,7 @@ def quantiles(values: Iterable[int]) -> dict[str, int]:
         return {}
     out = {}
     for q in QUANTILES:
-        index = min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))
+        index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
         out[_NAMES[q]] = int(ordered[index])
     return out
 

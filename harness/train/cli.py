@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from harness.train.budget import TokenBudget
 
 sft_app = typer.Typer(help="SFT data for LoRA training.", no_args_is_help=True)
 
@@ -98,7 +101,7 @@ def sft_build(
     typer.echo(f"  build record: {build_record_path(out)}")
 
 
-def _budget(tokenizer_dir: Path, max_length: int | None):  # noqa: ANN202 - TokenBudget, imported lazily
+def _budget(tokenizer_dir: Path, max_length: int | None) -> TokenBudget:
     import os
 
     from harness.errors import InputError
@@ -215,7 +218,7 @@ def generate(
         gen = Generator.load(base_path, fetched.adapter_dir, settings)
         outputs = list(gen.generate(rows))
     write_jsonl(out, ({"categoryId": g.category_id, "output": g.output} for g in outputs))
-    normalized_path = out.with_name(out.stem + ".normalized.jsonl")
+    normalized_path: Path | None = out.with_name(out.stem + ".normalized.jsonl")
     try:
         from harness.writers.normalize import normalize_output
     except ImportError:

@@ -101,8 +101,8 @@ def corpus_from_exports(
             continue
         facts_list.append(facts_for(data))
         n = data.product_count
-        for _ in range(subsamples if n > 3 else 0):
-            facts_list.append(facts_for(data, product_subset=sorted(rng.sample(range(n), max(3, int(n * 0.7))))))
+        facts_list.extend(facts_for(data, product_subset=sorted(rng.sample(range(n), max(3, int(n * 0.7)))))
+                          for _ in range(subsamples if n > 3 else 0))
     summaries = [write_summary(f) for f in facts_list]
     keep_products = {
         str(p)

@@ -211,7 +211,7 @@ class Generator:
         longest = longest_target(adapter_dir)  # before loading weights: a budget below it fails fast
         generation_budget(settings, longest)
         tokenizer = load_tokenizer(base_path, padding_side="left")
-        model = AutoModelForCausalLM.from_pretrained(str(base_path), local_files_only=True, dtype=dtype)
+        model: Any = AutoModelForCausalLM.from_pretrained(str(base_path), local_files_only=True, dtype=dtype)
         if adapter_dir is not None:
             from peft import PeftModel
 

@@ -34,7 +34,7 @@ HUB_GENERATION_CONFIG: dict[str, Any] = {
     "top_k": 20,
 }
 """Qwen2.5-{3B,7B}-Instruct's ``generation_config.json``: what a run inherits if it does not say otherwise."""
-SHAPE = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+SHAPE: dict[str, Any] = {"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
          "num_key_value_heads": 2}  # fmt: skip
 RECIPE = 1
 
@@ -54,7 +54,8 @@ def build_qwen_shaped(out: str | Path = DEFAULT_DIR, tokenizer_dir: str | Path =
     tokenizer = AutoTokenizer.from_pretrained(str(build_qwen_tokenizer(tokenizer_dir)), local_files_only=True)
     torch.manual_seed(seed)
     config = Qwen2Config(vocab_size=VOCAB_SIZE, max_position_embeddings=32768, tie_word_embeddings=True,
-                         bos_token_id=BOS_ID, eos_token_id=EOS_ID, pad_token_id=PAD_ID, rope_theta=1_000_000.0,
+                         bos_token_id=BOS_ID, eos_token_id=EOS_ID, pad_token_id=PAD_ID,
+                         rope_parameters={"rope_theta": 1_000_000.0, "rope_type": "default"},
                          **SHAPE)  # fmt: skip
     model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(**HUB_GENERATION_CONFIG)

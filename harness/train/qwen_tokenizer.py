@@ -219,7 +219,7 @@ def build_tokenizer(ranks: dict[bytes, int]) -> Any:
         pre_tokenizers.Split(Regex(PRETOKENIZE_REGEX), behavior="isolated", invert=False),
         pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False),
     ])  # fmt: skip
-    tok.decoder = decoders.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
+    tok.decoder = decoders.ByteLevel()  # it takes no options (those keywords were silently ignored)
     tok.post_processor = processors.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
     tok.add_tokens([
         AddedToken(t, single_word=False, lstrip=False, rstrip=False, normalized=False, special=t not in NOT_SPECIAL)

@@ -54,11 +54,11 @@ SIZES: dict[str, TinySpec] = {
     # same tokens as the first preset's 150 x 8 at 1e-3 and reach a far lower loss (1.28 vs 1.87 on
     # the sample corpus): at this budget more, smaller steps beat larger batches.
     "small": TinySpec(layers=4, hidden=256, intermediate=704, heads=4, kv_heads=2, vocab=2000, pretrain_steps=300,
-                      batch=4, lr=2e-3),  # fmt: skip
+                      batch=4, lr=2e-3),
     # About twice the small one's compute per token: what the CPU suite's 10 minutes on 2 cores allow.
     # The deeper model wants the lower rate: 300 steps at 1e-3 reach 0.81, at 2e-3 (240 steps) 1.91.
     "large": TinySpec(layers=6, hidden=320, intermediate=864, heads=5, kv_heads=1, vocab=2000, pretrain_steps=300,
-                      batch=4, lr=1e-3),  # fmt: skip
+                      batch=4, lr=1e-3),
 }
 
 

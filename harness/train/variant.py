@@ -65,7 +65,7 @@ class HFVariant(Variant):
     kind = "hf"
     Config = HFConfig
 
-    def __init__(self, config: HFConfig) -> None:  # type: ignore[override]
+    def __init__(self, config: HFConfig) -> None:
         super().__init__(config)
         self.config: HFConfig = config
         self._generator: Any = None
@@ -178,7 +178,7 @@ class HFVariant(Variant):
 
     def generate(self, facts: Sequence[dict[str, Any]], ctx: RunContext) -> Iterator[Prediction]:
         if self._generator is None:
-            self.prepare(ctx, [f.get("categoryId") for f in facts])
+            self.prepare(ctx, [category_key(f.get("categoryId")) for f in facts])
         for g in self._generator.generate(list(facts)):
             yield Prediction(category_id=g.category_id, output=g.output, latency_s=g.latency_s, new_tokens=g.new_tokens,
                              generation={"stop": g.stop, "max_new_tokens": self._generator.max_new_tokens})  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 
 class FactsShapeError(ValueError):
@@ -84,8 +84,7 @@ class FactsView:
 
 def _number(obj: dict[str, Any], key: str, path: str, *, required: bool = False) -> float | None:
     value = obj.get(key)
-    kind = type(value)
-    if kind is int or (kind is float and math.isfinite(value)):
+    if _plain_number(value):
         return float(value)  # the common case, answered before the general checks below
     if value is None:
         if required:
@@ -126,7 +125,7 @@ def _rows(obj: dict[str, Any], key: str, path: str) -> list[dict[str, Any]]:
     return value
 
 
-def _plain_number(value: Any) -> bool:
+def _plain_number(value: Any) -> TypeGuard[int | float]:
     """An int (not bool) or finite float: what :func:`_number` accepts without complaint."""
     kind = type(value)
     return kind is int or (kind is float and math.isfinite(value))

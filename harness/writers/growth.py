@@ -232,4 +232,4 @@ def growth_summary(view: FactsView) -> str:
     sentences = [s for _, s in kept]
     if len(sentences) < 5:
         sentences.insert(-2, _SHORT_HISTORY)
-    return " ".join(sentences)  # type: ignore[arg-type]
+    return " ".join(sentences)

@@ -68,7 +68,7 @@ def normalize_output(raw: str) -> Normalized:
         summary = _normalize(raw if isinstance(raw, str) else str(raw), repairs)
     except Exception:  # noqa: BLE001 - the contract is "never raises"; the failure is recorded
         repairs.append("internal_error")
-        summary = {key: "" for key in SUMMARY_KEYS}
+        summary = dict.fromkeys(SUMMARY_KEYS, "")
     ok = all(summary[key] for key in SUMMARY_KEYS) and not summary_errors(summary)
     return Normalized(summary, tuple(dict.fromkeys(repairs)), ok)
 
@@ -76,7 +76,7 @@ def normalize_output(raw: str) -> Normalized:
 def _normalize(raw: str, repairs: list[str]) -> dict[str, str]:
     if not raw.strip():
         repairs.append("empty")
-        return {key: "" for key in SUMMARY_KEYS}
+        return dict.fromkeys(SUMMARY_KEYS, "")
     text = _strip_special_tokens(raw, repairs)
     fenced = _FENCE.search(text)
     if fenced and "{" in fenced.group(1):

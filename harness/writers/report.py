@@ -75,7 +75,7 @@ def assumptions(facts: dict[str, Any], view: FactsView) -> dict[str, Any]:
         "proxyNote": "Sales, shares and growth are estimated from review counts, not real transactions.",
         "shareBasis": "reviews of branded products",
         "hhiScale": "0..10,000",
-        "hhiBasis": hhi_basis.get(view.hhi_basis or "", None),
+        "hhiBasis": hhi_basis.get(view.hhi_basis or ""),
         "growthRate": "percent change of yearly review counts; a partial year is compared on its annualised count",
         "concentrationBands": {
             "fragmentedBelow": overview.HHI_MODERATE,
@@ -124,6 +124,7 @@ def model_report(facts: dict[str, Any], raw_output: str, model_name: str) -> dic
 
     normalized = normalize_output(raw_output)
     repairs = list(normalized.repairs)
+    source: dict[str, Any]
     if normalized.json_ok:
         source = {"type": "model", "model": model_name, "repairs": repairs}
         return build_report(facts, normalized.summary, source)

@@ -32,7 +32,7 @@ def test_parse_literal__python_only_values():
 
 
 def test_parse_literal__garbage_raises_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a JSON or Python literal"):
         parse_literal("{'연령': '3세")
 
 

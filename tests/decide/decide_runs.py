@@ -49,7 +49,7 @@ QUALITY: dict[str, tuple[list[float], float]] = {
     "grounded_insight": (BASE_SPECIFICITY, 1.0),
     "actionability": ([b / 3 for b in BASE_SPECIFICITY], 0.5),
     "economy": ([2 * b for b in BASE_ROUGE], 0.05),
-    **{m: (BASE_ROUGE, 0.05) for m in ("rougeL_f", "rouge1_f", "rouge2_f")},
+    **dict.fromkeys(("rougeL_f", "rouge1_f", "rouge2_f"), (BASE_ROUGE, 0.05)),
 }
 QUALITY_UNITS = {name: unit for name, (_, unit) in QUALITY.items()}
 GOOD_COST = {

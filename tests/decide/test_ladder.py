@@ -154,5 +154,5 @@ def test_report__four_rung_ladder_table_and_colours() -> None:
     assert [row[0] for row in ladder.rows] == ["xs", "s", "m", "l"]
     assert [row[-1] for row in ladder.rows] == ["does not qualify", "qualifies", "CHOSEN", "stepped down from"]
     assert ladder.rows[0][4] == "not checked (cheapest)" and ladder.rows[3][5] == "within noise over m"
-    assert len(set(inputs.colors[r] for r in ("template", "xs", "s", "m", "l"))) == 5
+    assert len({inputs.colors[r] for r in ("template", "xs", "s", "m", "l")}) == 5
     assert content.outcome == "fall_back" and content.headline.startswith("Verdict: fall back to the m model")

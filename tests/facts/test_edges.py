@@ -115,7 +115,7 @@ def test_subset__facts_for_mask_equals_facts_of_filtered_tables(exports):
     assert subset["metrics"] == direct["metrics"]
     assert subset["growthData"] == direct["growthData"]
     assert facts_for(categories["10"], np.flatnonzero(mask))["metrics"] == subset["metrics"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="mask has shape"):
         facts_for(categories["10"], np.ones(3, dtype=bool))
 
 

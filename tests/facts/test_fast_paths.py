@@ -55,7 +55,7 @@ def _fast_equals_rows(cells: list[Any], parser: str, same: Callable[[Any, Any], 
     assert same(getattr(products, parser)(values), rows)
 
 
-_STAR_DICT = st.fixed_dictionaries({k: NUMBERS for k in ("1", "2", "3", "4", "5")})
+_STAR_DICT = st.fixed_dictionaries(dict.fromkeys(("1", "2", "3", "4", "5"), NUMBERS))
 _DISTRIBUTION = st.one_of(
     _STAR_DICT,
     _STAR_DICT,

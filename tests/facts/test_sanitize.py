@@ -271,7 +271,7 @@ def test_facts_and_sft_prompt__no_pii_markup_or_instruction_from_reviews_or_prod
 
 
 def test_data_check__reports_what_the_sanitiser_masks_and_drops(
-    tmp_path, run_cli  # noqa: ANN001 - fixtures
+    tmp_path, run_cli
 ) -> None:
     import csv
     import json

@@ -100,7 +100,7 @@ def test_every_annotation_is_found_where_it_says():
         for field in FIELDS:
             located = sorted(spans(r, field))
             text = r[field]
-            for (s, e, ann), nxt in zip(located, located[1:] + [None]):
+            for (s, e, ann), nxt in zip(located, located[1:] + [None], strict=True):
                 assert not (s > 0 and text[s - 1].isdigit()) and not (e < len(text) and text[e].isdigit() and
                                                                       text[e - 1].isdigit()), (r["id"], ann["text"])
                 if nxt is not None:
@@ -115,16 +115,17 @@ def test_no_number_is_left_unannotated():
             covered = [False] * len(text)
             for s, e, _ in spans(r, field):
                 covered[s:e] = [True] * (e - s)
-            for m in list(re.finditer(r"\d+", text)) + list(NUMBER_WORD.finditer(text)):
-                if not all(covered[m.start():m.end()]):
-                    missing.append(f"{r['id']} {field}: {m.group(0)!r} in "
-                                   f"{text[max(0, m.start() - 20):m.end() + 20]!r}")
+            missing.extend(
+                f"{r['id']} {field}: {m.group(0)!r} in {text[max(0, m.start() - 20):m.end() + 20]!r}"
+                for m in [*re.finditer(r"\d+", text), *NUMBER_WORD.finditer(text)]
+                if not all(covered[m.start():m.end()])
+            )
     assert missing == []
 
 
 def test_sentence_counts_follow_the_product_contract():
     for r in summaries():
-        for field, (lo, hi) in zip(FIELDS, ((4, 6), (5, 8))):
+        for field, (lo, hi) in zip(FIELDS, ((4, 6), (5, 8)), strict=True):
             n = len([s for s in re.split(r"(?<=[.!?])\s+", r[field].strip()) if s])
             assert lo <= n <= hi, f"{r['id']} {field}: {n} sentences"
 
@@ -233,7 +234,7 @@ def _changed_values(copy, current, path: str = "") -> list[str]:
         return [p for k, v in copy.items() for p in
                 (_changed_values(v, current[k], f"{path}.{k}") if k in current else [f"{path}.{k} (removed)"])]
     if isinstance(copy, list) and isinstance(current, list) and len(copy) == len(current):
-        return [p for i, (a, b) in enumerate(zip(copy, current)) for p in _changed_values(a, b, f"{path}[{i}]")]
+        return [p for i, (a, b) in enumerate(zip(copy, current, strict=True)) for p in _changed_values(a, b, f"{path}[{i}]")]
     return [] if copy == current else [path]
 
 

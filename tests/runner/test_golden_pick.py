@@ -68,7 +68,7 @@ def test_pick_from_export__grows_the_set_and_build_freezes_it(tmp_path: Path) ->
 
 
 def test_pick_from_export__missing_files_are_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="products_all.csv"):
+    with pytest.raises(InputError, match=r"products_all\.csv"):
         pick_from_export(tmp_path, tmp_path / "golden", 3)
 
 

@@ -52,7 +52,7 @@ def test_run__two_processes_share_one_sqlite_store(
     ]
     procs = [_start(p, mlflow_store, delay=0.2) for p in paths]
     outs = [p.communicate(timeout=300) for p in procs]
-    for proc, (out, err) in zip(procs, outs, strict=True):
+    for proc, (_, err) in zip(procs, outs, strict=True):
         assert proc.returncode == 0, err[-2000:]
     run_ids = [out.strip().splitlines()[-1] for out, _ in outs]
     client = MlflowClient(mlflow_store)

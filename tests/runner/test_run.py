@@ -161,7 +161,7 @@ def test_run__secrets_are_masked(
     logged += _artifact_text(client, result.run_id, "config.yaml", tmp_path)
     for secret in ("s3cr3tT0ken", "zzz999", "AbCdEfGhIjKlMnOp1234"):
         assert secret not in logged
-    assert "https://bob:***@hub.example/m?token=***" == run.data.tags["model_name"]
+    assert run.data.tags["model_name"] == "https://bob:***@hub.example/m?token=***"
     assert "hf_***" in run.data.params["variant.path"]
 
 

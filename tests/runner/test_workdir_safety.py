@@ -78,7 +78,7 @@ def test_run_cli__dot_names_exit_2_and_touch_nothing(
     hostile = tmp_path / "hostile.yaml"
     hostile.write_text(json.dumps({"name": name, "suite": suite, "role": "template", "golden": str(golden_dir),
                                    "variant": {"kind": "template"}}), "utf-8")  # fmt: skip
-    code, out, err = run_cli("run", str(hostile), "--fresh")
+    code, _, err = run_cli("run", str(hostile), "--fresh")
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and "must match" in err
     assert sorted(str(p.relative_to(store)) for p in store.rglob("*")) == before

@@ -18,20 +18,28 @@ def test_tracked_run__statuses(mlflow_store: str) -> None:
         pass
     with pytest.raises(KeyboardInterrupt), TrackedRun("e", "interrupted") as killed:
         raise KeyboardInterrupt
-    with pytest.raises(ValueError), TrackedRun("e", "broken") as failed:
+    with pytest.raises(ValueError, match="x"), TrackedRun("e", "broken") as failed:
         raise ValueError("x")
     assert [run_status(r.run_id) for r in (ok, killed, failed)] == ["FINISHED", "KILLED", "FAILED"]
     assert run_status("0" * 32) is None
 
 
 def test_tracked_run__resume_keeps_params_and_records_changes(mlflow_store: str) -> None:
-    with pytest.raises(KeyboardInterrupt), TrackedRun("e", "r") as first:
-        first.log_params({"git_commit": "aaa", "n": 1})
-        raise KeyboardInterrupt
-    with TrackedRun("e", "r", resume_run_id=first.run_id) as again:
+    started: list[str] = []
+
+    def interrupted_after_params() -> None:
+        with TrackedRun("e", "r") as first:
+            started.append(first.run_id)
+            first.log_params({"git_commit": "aaa", "n": 1})
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted_after_params()
+    [first_id] = started
+    with TrackedRun("e", "r", resume_run_id=first_id) as again:
         again.log_params({"git_commit": "bbb", "n": 1, "new": "x"})
         again.log_metrics({"m": None, "k": 2})
-    run = MlflowClient(mlflow_store).get_run(first.run_id)
+    run = MlflowClient(mlflow_store).get_run(first_id)
     assert run.info.status == "FINISHED"
     assert run.data.params == {"git_commit": "aaa", "n": "1", "new": "x"}
     assert run.data.tags["resume.changed_params"] == "git_commit"

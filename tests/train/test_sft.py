@@ -50,7 +50,7 @@ def test_iter_samples__subsamples_use_ratio_and_indices() -> None:
     rows = list(iter_samples(_categories({"7": 40}), settings, set(), _facts_fn(calls), summary, SFTStats()))
     assert calls[0] == ("7", None)  # sample 0: the whole category
     subsets = [s for _, s in calls[1:]]
-    assert all(len(s) == 20 and len(set(s)) == 20 and 0 <= min(s) and max(s) < 40 for s in subsets)
+    assert all(len(s) == 20 and len(set(s)) == 20 and min(s) >= 0 and max(s) < 40 for s in subsets)
     assert len({tuple(s) for s in subsets}) == len(subsets) == 4
     assert [r["productCount"] for r in rows] == [40, 20, 20, 20, 20]
     again = list(iter_samples(_categories({"7": 40}), settings, set(), _facts_fn([]), summary, SFTStats()))

@@ -31,7 +31,7 @@ def test_summarize__writes_one_prediction_per_category(tmp_path, run_cli):
     assert status == 0 and "wrote 5 predictions" in stdout
     preds = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [p["categoryId"] for p in preds] == [r["categoryId"] for r in rows]
-    for pred, facts in zip(preds, rows):
+    for pred, facts in zip(preds, rows, strict=True):
         assert set(pred) == {"categoryId", "output"}
         assert json.loads(pred["output"]) == write_summary(facts)
         assert is_valid_summary(json.loads(pred["output"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,10 +126,10 @@ def _category(rng: np.random.Generator, plan: CategoryPlan, first_id: int) -> tu
     dates = _dates(rng, plan, total)
     platforms = np.array(PLATFORMS, dtype=object)[rng.choice(len(PLATFORMS), size=total, p=PLATFORM_P)]
     review_ids = ids[owner] + (50_000_000 if plan.orphaned else 0)
-    reviews = [[str(pid), d, r, t, p] for pid, d, r, t, p in zip(review_ids.tolist(), dates, rating_text, texts, platforms)]
+    reviews = [[str(pid), d, r, t, p] for pid, d, r, t, p in zip(review_ids.tolist(), dates, rating_text, texts, platforms, strict=True)]
     unknown = rng.random(total) < UNKNOWN_SHARE
-    for i in np.flatnonzero(unknown).tolist():
-        reviews.append([str(90_000_000 + int(ids[owner[i]]) % 9_000_000), dates[i], rating_text[i], texts[i], platforms[i]])
+    reviews.extend([str(90_000_000 + int(ids[owner[i]]) % 9_000_000), dates[i], rating_text[i], texts[i], platforms[i]]
+                   for i in np.flatnonzero(unknown).tolist())
 
     premium = np.exp(brand_quality[brand_of])
     block = ProductBlock(ids=ids, brand_names=brands, brand_of=brand_of, counts=counts, rating_hist=hist, premium=premium)
@@ -175,7 +175,7 @@ def generate(out: str | Path, seed: int = 7, scale: str = "small", progress: boo
         pw, rw = csv.writer(pf, lineterminator="\n"), csv.writer(rf, lineterminator="\n")
         pw.writerow(PRODUCT_HEADER)
         rw.writerow(REVIEW_HEADER)
-        stream = iter_categories(plans, seed)
+        stream: Iterable[tuple[list[list[str]], list[list[str]]]] = iter_categories(plans, seed)
         if progress:
             from tqdm import tqdm
 

@@ -127,7 +127,7 @@ class Composer:
         closer = self.closer_offsets[main] + rng.integers(0, 1 << 30, size=n) % self.closer_sizes[main]
         columns = (opener, *(self.flat[sentence[:, j]] for j in range(3)), self.ages[age], self.scenarios[scene],
                    self.closers[closer])
-        texts = [" ".join(filter(None, parts)) for parts in zip(*(c.tolist() for c in columns))]
+        texts = [" ".join(filter(None, parts)) for parts in zip(*(c.tolist() for c in columns), strict=True)]
         flags = rng.random((n, 8))
         extra = rng.integers(0, 1 << 30, size=(n, 4))
         rates = np.array([noise.laugh, noise.emoji, noise.english, noise.html, noise.phone, noise.email,

@@ -82,7 +82,7 @@ class Variant(ABC):
         """Flat MLflow params describing this variant (model, adapter, LoRA, generation...)."""
         return {f"variant.{k}": v for k, v in self.config.model_dump().items()}
 
-    def prepare(self, ctx: RunContext, golden_ids: Collection[str]) -> None:
+    def prepare(self, ctx: RunContext, golden_ids: Collection[str]) -> None:  # noqa: B027 - an optional hook
         """Work before generation (training an adapter, loading weights). Default: nothing.
 
         Raises ``InputError`` when the variant must not be evaluated on ``golden_ids`` (an
