@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from results_md import emit_json, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json, replace_section
 
 START, END = "<!-- bench_logged_adapter:start -->", "<!-- bench_logged_adapter:end -->"
 

@@ -10,6 +10,7 @@ about the time pyarrow takes to parse it, without a Python object per cell.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,8 +107,9 @@ def numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, 
     if pa.types.is_dictionary(cells.type):  # each distinct text once (ratings: a handful)
         values, present = _spread(cells, numbers)
         return values, present, int((present & np.isnan(values)).sum())
-    values = _cast_plain(cells)
-    if values is not None:
+    whole = _cast_plain(cells)
+    if whole is not None:
+        values = whole
         present = _bools(pc.not_equal(cells, "")) if cells.null_count == 0 else _bools(pc.fill_null(
             pc.not_equal(cells, ""), False))
         retry = np.flatnonzero(present & ~np.isfinite(values))  # nan / inf spelled out: the full rule
@@ -128,8 +130,8 @@ def numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, 
     return values, present, int((present & np.isnan(values)).sum())
 
 
-def _spread(cells: pa.DictionaryArray, convert: Callable[[pa.Array], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
-    """``convert``'s per-cell arrays for the distinct values, spread over the rows (without the count)."""
+def _spread(cells: pa.DictionaryArray, convert: Callable[[pa.Array], tuple[Any, ...]]) -> tuple[np.ndarray, ...]:
+    """``convert``'s per-cell arrays for the distinct values, spread over the rows (its last item, a count, dropped)."""
     per_value = convert(cells.dictionary)[:-1]
     rows = np.asarray(pc.fill_null(cells.indices, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
     return tuple(values[rows] for values in per_value)

@@ -88,7 +88,7 @@ class Labels:
         if self.codes.size == 0:
             return []
         codes, counts, _ = code_counts(self.codes, len(self.names))
-        ranked = sorted(zip(counts.tolist(), self.names[codes].tolist()), key=lambda item: (-item[0], item[1]))
+        ranked = sorted(zip(counts.tolist(), self.names[codes].tolist(), strict=True), key=lambda item: (-item[0], item[1]))
         return [(name, count) for count, name in ranked[:limit]]
 
 

@@ -90,8 +90,9 @@ def text_keys(values: pd.Series) -> np.ndarray:
     Ids compare as text everywhere (``harness.ids``): 4, "4" and 4.0 are the same product.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    out = np.append(unique_keys(uniques), None)[codes]  # code -1 picks the trailing None
-    return np.where(out == "", None, out)
+    out = np.append(unique_keys(uniques), np.array([None], dtype=object))[codes]  # code -1 picks the trailing None
+    out[out == ""] = None  # a fresh array (fancy indexing copies)
+    return out
 
 
 def _float_column(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -165,6 +165,7 @@ class _ScratchContext:
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
+        self.run_id: str | None = None  # no MLflow run: nothing to log a model to or resume from
         self.params: dict[str, Any] = {}
 
     def log_params(self, params: Mapping[str, Any]) -> None:

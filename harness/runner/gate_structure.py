@@ -94,11 +94,13 @@ def contract_problems(structure: Mapping[str, list[list[str]]]) -> list[str]:
 def format_problems(text: str) -> list[str]:
     """Numbers stated in a shape the number-format contract does not allow (``47%``, ``2400건``)."""
     bare = _QUOTED.sub("''", text)
-    problems = []
+    problems: list[str] = []
     for name, found, shape in FORMATS:
-        for match in found.finditer(bare):
-            if not shape.fullmatch(match.group(1)):
-                problems.append(f"{name} {match.group(0)!r} is not in the contract's format")
+        problems.extend(
+            f"{name} {match.group(0)!r} is not in the contract's format"
+            for match in found.finditer(bare)
+            if not shape.fullmatch(match.group(1))
+        )
     return problems
 
 

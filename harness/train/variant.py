@@ -117,7 +117,7 @@ class HFVariant(Variant):
         from harness.train import logged_adapter
 
         cfg = self.config
-        run_id = getattr(ctx, "run_id", None)
+        run_id = ctx.run_id
         if run_id and (restored := logged_adapter.restore_run_adapter(run_id, Path(ctx.run_dir) / "stored", base_path)):
             trained_s = logged_adapter.read_metadata(restored).get("train_time_s")
             if cfg.train is not None and trained_s is not None:  # trained by an earlier attempt of this run

@@ -36,7 +36,7 @@ def _spell(value, style: str) -> str:
         return json.dumps(value, ensure_ascii=False)
     if style == "compact":
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return f"  {repr(value)} "
+    return f"  {value!r} "
 
 
 def values_for(column: str):

@@ -8,6 +8,8 @@ loader never writes (missing tags, map values and star counts, unstripped period
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -44,7 +46,7 @@ def _frames(rows: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _labels(labels) -> list[set[str]]:
-    return [set(labels.names[labels.codes[a:b]].tolist()) for a, b in zip(labels.offsets[:-1], labels.offsets[1:])]
+    return [set(labels.names[labels.codes[a:b]].tolist()) for a, b in pairwise(labels.offsets)]
 
 
 @settings(max_examples=120, deadline=None)
@@ -61,7 +63,7 @@ def test_product_arrays__arrow_columns_parse_as_the_object_columns(rows):
 
 
 def test_product_arrays__sliced_arrow_columns():
-    rows = [{"review_rating_distribution": {s: 1 for s in "12345"}, "review_tags": ["a", "b"],
+    rows = [{"review_rating_distribution": dict.fromkeys("12345", 1), "review_tags": ["a", "b"],
              "specifications": {"연령": f"{i}세"}, "price_trend": [{"period": "6개월", "price": float(i)}]}
             for i in range(6)]
     objects, typed = _frames(rows)

@@ -137,7 +137,7 @@ def test_cli__after_kill_9_the_next_fresh_run_marks_the_dead_run_failed(mlflow_s
     preds.write_text("".join(json.dumps({"categoryId": c, "output": "x"}) + "\n" for c in golden_ids), "utf-8")
     write_experiment(tmp_path, "stall", REPO / "golden", {"kind": "predictions", "path": str(preds), "model_name": "m"})
     again = _cli(["run", str(path), "--fresh", "--per-row", "table"], mlflow_store)
-    out, err = again.communicate(timeout=300)
+    _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err[-2000:]
     dead = client.get_run(dead_id)
     assert dead.info.status == "FAILED" and "without closing" in dead.data.tags["harness.end_reason"]

@@ -25,6 +25,7 @@ PRESETS = ("qwen2.5-3b-lora.yaml", "qwen2.5-7b-lora.yaml", "cpu-small.yaml", "cp
 class Ctx:
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
+        self.run_id: str | None = None  # RunContext: no MLflow run here
         self.params: dict[str, Any] = {}
         self.metrics: list[tuple[dict[str, float], int | None]] = []
 
