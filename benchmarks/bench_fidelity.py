@@ -34,7 +34,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from results_md import emit_json, replace_section  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
+from results_md import emit_json, replace_section
 
 from harness.evaluate import score_predictions
 from harness.evaluate.fidelity_corpus import (

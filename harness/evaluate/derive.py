@@ -14,7 +14,7 @@ skipped, never fatal).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from itertools import combinations, permutations
+from itertools import combinations, pairwise, permutations
 from typing import Any
 
 from harness.evaluate.candidate import (
@@ -308,7 +308,7 @@ def _rate_changes(years: list[int], rates: list[float | None]) -> Iterable[Candi
     for (ya, a), (yb, b) in combinations(zip(years, rates, strict=True), 2):
         if a is not None and b is not None:
             yield Candidate(b - a, POINTS, f"rateGap:{yb}-{ya}", True, measure="rate_gap", years=(yb, ya))
-    for (ya, a), (yb, b) in zip(zip(years, rates, strict=True), list(zip(years, rates, strict=True))[1:]):
+    for (ya, _), (yb, b) in pairwise(zip(years, rates, strict=True)):
         if b is not None:
             yield Candidate(1 + b / 100, MULTIPLE, f"multiple:{yb}", measure="ratio", years=(yb, ya))
     yield from _streaks(years, rates)

@@ -127,7 +127,8 @@ class _About:
     """What a field path is about: its measure, brand and year (growth rows by position in the file)."""
 
     def __init__(self, facts: dict[str, Any]) -> None:
-        rows = facts.get("growthData") if isinstance(facts.get("growthData"), list) else []
+        growth = facts.get("growthData")
+        rows = growth if isinstance(growth, list) else []
         self.row_years = [_year(row) for row in rows]
         known = sorted({int(y) for y in self.row_years if y is not None})
         self.previous = dict(zip(known[1:], known, strict=False))

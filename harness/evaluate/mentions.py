@@ -168,9 +168,11 @@ def brand_aliases(names: Sequence[str]) -> list[tuple[str, int]]:
             continue
         aliases.append((name, index))
         parts = name.split()
-        for part in parts if len(parts) > 1 else ():
-            if len(part) >= 3 and not any(part in other for j, other in enumerate(names) if j != index):
-                aliases.append((part, index))
+        aliases.extend(
+            (part, index)
+            for part in (parts if len(parts) > 1 else ())
+            if len(part) >= 3 and not any(part in other for j, other in enumerate(names) if j != index)
+        )
     return sorted(aliases, key=lambda a: len(a[0]), reverse=True)
 
 

@@ -216,9 +216,7 @@ def _digit_numbers(text: str) -> list[StatedNumber]:
             context = "ordinal"
         elif not unit and _RATING_CONTEXT.search(before):
             context = "rating"
-        elif not unit and high is None and _DECADE.match(text, end) and value < 10 and step == 1:
-            context = "ordinal"
-        elif not unit and _RANK_LIST.match(text, end):  # the 1 of "1·2위"
+        elif (not unit and high is None and _DECADE.match(text, end) and value < 10 and step == 1) or (not unit and _RANK_LIST.match(text, end)):
             context = "ordinal"
         found.append(
             StatedNumber(

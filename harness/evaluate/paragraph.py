@@ -16,6 +16,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from harness.evaluate.mentions import (
     CLAUSE_BREAK,
@@ -49,7 +50,7 @@ _MODIFIES = re.compile(r"\s?(?:[을를이가의]\s?)?(?:[가-힣]{1,4}(?:한|인
 def _join_lists(masked: str, brands: list[BrandMention]) -> str:
     """Commas inside a list of brand names (``레고, 미미월드, 유한킴벌리의``) do not end a clause."""
     chars = list(masked)
-    for left, right in zip(brands, brands[1:], strict=False):
+    for left, right in pairwise(brands):
         gap = masked[left.end : right.start]
         if gap.strip() == "," and "," in gap:
             chars[left.end + gap.index(",")] = "·"
@@ -311,7 +312,7 @@ class Paragraph:
         if any(family(n) != family(stated) for n in listed):
             return None, 0, 0
         chain = [*listed, stated]
-        gaps = [self.masked[a.end : b.start] for a, b in zip(chain, chain[1:], strict=False)]
+        gaps = [self.masked[a.end : b.start] for a, b in pairwise(chain)]
         gaps.insert(0, self.masked[mark.end() : chain[0].start])
         if not all(_LIST_GAP.fullmatch(g) for g in gaps):
             return None, 0, 0
@@ -336,5 +337,5 @@ class Paragraph:
         run = [n for n in self.numbers if start <= n.start and family(n) == family(stated) and not is_year(n)]
         if len(run) != span[1] - span[0] + 1 or stated not in run:
             return None
-        gaps = [self.masked[a.end : b.start] for a, b in zip(run, run[1:], strict=False)]
+        gaps = [self.masked[a.end : b.start] for a, b in pairwise(run)]
         return span[0] + run.index(stated) if all(re.fullmatch(r"\s?,\s?", g) for g in gaps) else None
