@@ -13,6 +13,7 @@ PostgreSQL refuses to run as root: as root, its commands run as the ``postgres``
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -183,10 +184,8 @@ def stop(server: TeamServer) -> None:
     """Stops the tracking server (its whole process group) and the cluster; the data stays."""
     if server.pid_file.exists():
         pid = int(server.pid_file.read_text(encoding="utf-8").strip())
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
         server.pid_file.unlink()
         _wait("mlflow server", lambda: not _port_open(server.mlflow_port), timeout=30)
     if (server.pgdata / "postmaster.pid").exists():
