@@ -39,7 +39,7 @@ STRONG_FORMS = ("proportion", "fraction", "multiple-word", "multiple-digit", "de
                 "magnitude-man-cheon", "year-range", "streak", "pp-gap", "rank")
 DERIVED_TAGS = ("brand-sum", "topk-share", "star-share", "year-diff", "cagr", "ratio", "partial-year",
                 "count-threshold", "base", "hhi", "price", "mention-count", "segment-count", "tag-count",
-                "zero-review", "low-rating", "proportion", "label", "threshold", "year-count-span")
+                "zero-review", "low-rating", "proportion", "label", "threshold", "year-count-span", "estimate")
 HEDGES = ("약", "수준", "안팎", "여", "가량", "남짓", "정도", "내외", "가까이", "넘", "이상", "미만", "육박", "대략")
 DECLINE = ("감소", "하락", "줄", "축소", "뒷걸음", "후퇴", "마이너스", "역성장", "빠졌", "빠진", "빠지", "떨어",
            "꺾", "위축", "내려", "내렸", "낮아", "내린", "급락", "급감", "쪼그", "반락", "하향", "둔화", "밑돌", "적어")

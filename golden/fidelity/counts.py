@@ -24,14 +24,16 @@ def _table(head: list[str], rows: list[list]) -> str:
 
 def section(rows: list[dict]) -> str:
     origins = ("correct", "edit", "fabricated")
+    batches = sorted({r["batch"] for r in rows})
+    bhead = [f"batch {b}" for b in batches]
     by = Counter((r["origin"], r["batch"]) for r in rows)
-    t1 = _table(["origin", "batch 1", "batch 2", "all"],
-                [[o, by[(o, 1)], by[(o, 2)], by[(o, 1)] + by[(o, 2)]] for o in origins]
-                + [["all", sum(by[(o, 1)] for o in origins), sum(by[(o, 2)] for o in origins), len(rows)]])
+    t1 = _table(["origin", *bhead, "all"],
+                [[o, *(by[(o, b)] for b in batches), sum(by[(o, b)] for b in batches)] for o in origins]
+                + [["all", *(sum(by[(o, b)] for o in origins) for b in batches), len(rows)]])
     wrong = [(e, r["batch"]) for r in rows for e in r["numbers"] if e["status"] == "wrong"]
     kinds = Counter((e["kind"], b) for e, b in wrong)
-    t2 = _table(["wrong kind", "batch 1", "batch 2", "all"],
-                [[k, kinds[(k, 1)], kinds[(k, 2)], kinds[(k, 1)] + kinds[(k, 2)]]
+    t2 = _table(["wrong kind", *bhead, "all"],
+                [[k, *(kinds[(k, b)] for b in batches), sum(kinds[(k, b)] for b in batches)]
                  for k in ("value", "year", "brand", "direction", "label", "fabricated")])
     fam = Counter((e["family"], e["status"]) for r in rows for e in r["numbers"])
     names = sorted({f for f, _ in fam}, key=lambda f: (-(fam[(f, "supported")] + fam[(f, "wrong")]), f))
@@ -39,9 +41,11 @@ def section(rows: list[dict]) -> str:
                 [[f, fam[(f, "supported")], fam[(f, "wrong")]] for f in names])
     cats = Counter((str(r["categoryId"]), r["origin"]) for r in rows)
     order = list(dict.fromkeys(str(r["categoryId"]) for r in rows))
-    t4 = _table(["categoryId", "correct", "edit", "fabricated", "numbers annotated"],
-                [[c, cats[(c, "correct")], cats[(c, "edit")], cats[(c, "fabricated")],
-                  sum(len(r["numbers"]) for r in rows if str(r["categoryId"]) == c)] for c in order])
+    cat_batches = {c: sorted({r["batch"] for r in rows if str(r["categoryId"]) == c}) for c in order}
+    t4 = _table(["categoryId", "batches", "correct", "edit", "fabricated", "numbers annotated"],
+                [[c, ", ".join(str(b) for b in cat_batches[c]), cats[(c, "correct")], cats[(c, "edit")],
+                  cats[(c, "fabricated")], sum(len(r["numbers"]) for r in rows if str(r["categoryId"]) == c)]
+                 for c in order])
     n_sup = sum(1 for r in rows for e in r["numbers"] if e["status"] == "supported")
     head = (f"{len(rows)} summaries over {len(order)} categories; {n_sup} supported and {len(wrong)} wrong "
             f"numbers annotated.")

@@ -123,6 +123,18 @@ def namespace(facts: dict) -> dict[str, Any]:
         i, _ = _g(y)
         return Val(y, (f"growthData[{i}].year",), f"growthData[{i}].year", "year", exact=True)
 
+    def win() -> Val:
+        """The growthWindow's first and last year (set even where growthData is empty)."""
+        w = facts["growthWindow"]
+        return Val((w["firstYear"], w["lastYear"]), ("growthWindow.firstYear", "growthWindow.lastYear"),
+                   f"growthWindow {w['firstYear']}..{w['lastYear']}", "year-range", exact=True)
+
+    def gd(y: int, key: str) -> Val:
+        """A legacy growthData field (estimatedUnits, estimatedRevenue, priceRef) of one year."""
+        i, g = _g(y)
+        return Val(g[key], (f"growthData[{i}].{key}",), f"growthData[{i}].{key} ({y})",
+                   "price" if key == "priceRef" else "estimate")
+
     def yrs(*ys: int) -> Val:
         paths = tuple(f"growthData[{_g(y)[0]}].year" for y in ys)
         return Val(tuple(ys), paths, f"years {ys}", "year-range", exact=True)
@@ -269,7 +281,7 @@ def namespace(facts: dict) -> dict[str, Any]:
 
     ns: dict[str, Any] = dict(
         share=share, brev=brev, bsum=bsum, topk=topk, hist_total=hist_total, hist_n=hist_n, star=star,
-        starlbl=starlbl, branded=branded, elapsed=elapsed, yr=yr, yrs=yrs, gr=gr, rc=rc, ann=ann, months=months,
+        starlbl=starlbl, branded=branded, elapsed=elapsed, yr=yr, yrs=yrs, win=win, gd=gd, gr=gr, rc=rc, ann=ann, months=months,
         span_months=span_months, ratio=ratio, change=change, cagr=cagr, streak=streak, nyears=nyears,
         below=below, above=above, const=const, rank=rank, of=of, hhi_top=hhi_top, kw=kw, scen=scen,
         agec=agec, agel=agel, seg=seg, segl=segl, tag=tag, ri=ri_, dq=dq_, pq=pq, pchg=pchg, math=math,

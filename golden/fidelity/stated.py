@@ -91,12 +91,12 @@ def interval(span: str) -> tuple[float, float] | None:
         unit = 10.0 if d.group(2) == "%" and x % 10 == 0 else 1.0
         part = {"초반": (0, 0.35), "중반": (0.35, 0.7), "후반": (0.7, 1.0)}.get(d.group(3) or "", (0, 1.0))
         return x + part[0] * unit, x + part[1] * unit
-    mc = re.search(r"(\d+(?:\.\d+)?)만(?:\s?(\d[\d,]*)(천)?)?|(\d+)천", span)
+    mc = re.search(r"(\d[\d,]*(?:\.\d+)?)만(?:\s?(\d[\d,]*)(천)?)?|(\d+)천", span)  # 3,532만 is 35,320,000
     if mc:
         if mc.group(4):
             x, unit = float(mc.group(4)) * 1000, 1000.0
         else:
-            x = float(mc.group(1)) * 10000
+            x = float(mc.group(1).replace(",", "")) * 10000
             unit = 10000.0 if "." not in mc.group(1) else 10000 * 10 ** -len(mc.group(1).split(".")[1])
             if mc.group(2):
                 rest = float(mc.group(2).replace(",", ""))
