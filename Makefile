@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := data/sample
 OUT    := out
 
-.PHONY: lint readme all setup test test-all data facts gate suite golden calibration compare report-check ui bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer team-server team-server-stop
+.PHONY: lint readme all setup test test-all data facts gate suite golden calibration compare report-check ui promote serve bench-synth bench-facts bench-score bench-fidelity clean tiny-models qwen-tokenizer team-server team-server-stop
 
 all: setup suite compare ## the main job: the CPU suite (template + two tiny-Qwen2 stand-ins) into MLflow, then the decision report
 
@@ -51,6 +51,14 @@ team-server: setup ## a team MLflow tracking server on PostgreSQL, 127.0.0.1:500
 
 team-server-stop: setup ## stop the team server (its data stays in .team-server/)
 	$(BIN)/harness store team-server stop
+
+promote: setup ## the decision report, and its verdict as the registry alias champion (SUITE=name; default: latest suite)
+	$(BIN)/harness compare --promote $(if $(SUITE),--suite $(SUITE))
+
+SERVE_PORT ?= 5001
+serve: setup ## the champion summarizer on http://127.0.0.1:$(SERVE_PORT)/invocations (after make promote)
+	PATH=$(abspath $(BIN)):$$PATH MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(abspath $(MLRUNS))/mlflow.db} \
+	  $(BIN)/mlflow models serve -m models:/market-report-summarizer@champion --env-manager local -h 127.0.0.1 -p $(SERVE_PORT)
 
 GOLDEN ?= golden
 golden: setup ## refreeze golden inputs and facts (SAMPLE=export folder, GOLDEN=folder; grow it first with `harness golden pick`)

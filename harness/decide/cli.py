@@ -26,11 +26,19 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--log-run/--no-log-run", help="log a role=decision MLflow run with the reports"),
         ] = True,
+        promote: Annotated[
+            bool,
+            typer.Option(
+                "--promote",
+                help="register every candidate as a version of the rules' registered model and move the alias"
+                " champion to the verdict (the replaced champion becomes previous)",
+            ),
+        ] = False,
     ) -> None:
         """Apply the decision rules to a suite's runs and write reports/decision.md and .html."""
         from harness.decide.compare import run_compare
 
-        result = run_compare(suite, rules, out_dir, log_run=log_run)
+        result = run_compare(suite, rules, out_dir, log_run=log_run, promote=promote)
         typer.echo(result.decision.headline)
         for role, g in result.guarded.items():
             typer.echo(
@@ -39,3 +47,10 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"reports: {out_dir / 'decision.md'}, {out_dir / 'decision.html'}")
         if result.decision_run_id:
             typer.echo(f"decision run: {result.decision_run_id}")
+        if result.promotion is not None:
+            p = result.promotion
+            previous = f"version {p.previous}" if p.previous else "none"
+            typer.echo(f"promoted: models:/{p.registered_model}@champion = version {p.champion}"
+                       f" ({p.champion_candidate}); @previous = {previous}")  # fmt: skip
+            for note in p.notes:
+                typer.echo(f"note: {note}")

@@ -18,11 +18,13 @@ from typing import Any
 from harness.decide.config import DEFAULT_RULES, DecisionRules, load_rules
 from harness.decide.decision import Decision
 from harness.decide.guarded import GuardedResult, compose
+from harness.decide.promote import Promotion, promote_decision
 from harness.decide.records import SuiteRuns
 from harness.decide.report import build_report, report_inputs
 from harness.decide.report_html import render_html
 from harness.decide.report_md import render_md
 from harness.decide.rules import decide
+from harness.decide.tables import ReportContent
 from harness.errors import InputError
 from harness.jsonl import write_jsonl
 from harness.tracking import runs_query
@@ -36,6 +38,7 @@ class CompareResult:
     guarded: dict[str, GuardedResult]
     files: list[Path]
     decision_run_id: str | None
+    promotion: Promotion | None = None
 
 
 def guarded_compositions(suite: SuiteRuns, decision: Decision, rules: DecisionRules) -> dict[str, GuardedResult]:
@@ -77,9 +80,17 @@ def run_compare(
     *,
     tracking_uri: str | None = None,
     log_run: bool = True,
+    promote: bool = False,
 ) -> CompareResult:
-    """Reads the suite's runs, decides, writes the reports and logs the decision run."""
+    """Reads the suite's runs, decides, writes the reports and logs the decision run.
+
+    With ``promote``, every candidate is registered and the verdict becomes the ``champion``
+    alias (:mod:`harness.decide.promote`) before the reports are written, so they name the
+    versions and aliases; the models are logged into the decision run, which ``promote`` needs.
+    """
     rules = load_rules(rules_path)
+    if promote and not log_run:
+        raise InputError("--promote", "needs the decision run (versions are logged into it); drop --no-log-run")
     if suite is None:
         suite = runs_query.latest_suite(tracking_uri)
         if suite is None:
@@ -87,9 +98,32 @@ def run_compare(
     suite_runs = runs_query.load_suite(suite, tracking_uri)
     decision = decide(suite_runs, rules)
     guarded = guarded_compositions(suite_runs, decision, rules)
-    inputs = report_inputs(decision, suite_runs, guarded, rules)
-    content, numbers = build_report(inputs)
-    out = Path(out_dir)
+    run_id = None
+    if log_run:
+        tags = {"verdict": decision.verdict, **{f"decided_from.{r}": i for r, i in decision.run_ids.items()}}
+        experiment_id = suite_runs.by_role["template"].experiment_id
+        run_id = runs_query.start_decision_run(suite, experiment_id, tags=tags, tracking_uri=tracking_uri)
+    try:
+        promotion = None
+        if promote and run_id is not None:
+            promotion = promote_decision(decision, suite_runs, guarded, rules, run_id, tracking_uri)
+        inputs = report_inputs(decision, suite_runs, guarded, rules, promotion)
+        content, numbers = build_report(inputs)
+        files = write_reports(content, numbers, guarded, Path(out_dir))
+        if run_id is not None:
+            metrics = decision_metrics(decision, numbers)
+            runs_query.finish_decision_run(run_id, metrics=metrics, artifacts=files, tracking_uri=tracking_uri)
+    except BaseException:
+        if run_id is not None:
+            runs_query.fail_decision_run(run_id, tracking_uri)
+        raise
+    return CompareResult(decision, guarded, files, run_id, promotion)
+
+
+def write_reports(
+    content: ReportContent, numbers: dict[str, Any], guarded: dict[str, GuardedResult], out: Path
+) -> list[Path]:
+    """``decision.md``, ``.html``, ``.json``, the plots and each guarded composition's files; their paths."""
     out.mkdir(parents=True, exist_ok=True)
     files = [out / "decision.md", out / "decision.html", out / "decision.json"]
     files[0].write_text(render_md(content), encoding="utf-8")
@@ -110,16 +144,4 @@ def run_compare(
             encoding="utf-8",
         )
         files += [pred, score]
-    run_id = None
-    if log_run:
-        template = suite_runs.by_role["template"]
-        tags = {"verdict": decision.verdict, **{f"decided_from.{r}": i for r, i in decision.run_ids.items()}}
-        run_id = runs_query.log_decision_run(
-            suite,
-            template.experiment_id,
-            tags=tags,
-            metrics=decision_metrics(decision, numbers),
-            artifacts=files,
-            tracking_uri=tracking_uri,
-        )
-    return CompareResult(decision, guarded, files, run_id)
+    return files

@@ -18,6 +18,7 @@ from harness.decide.config import DecisionRules
 from harness.decide.decision import Decision
 from harness.decide.guarded import GuardedResult
 from harness.decide.metrics import known_metrics
+from harness.decide.promote import Promotion, promotion_table
 from harness.decide.records import SuiteRuns
 from harness.decide.rules import variant_intervals
 from harness.decide.tables import Plot, Table
@@ -36,6 +37,8 @@ class ReportInputs:
     metrics: list[str]
     intervals: dict[str, Mapping[str, Interval]]
     colors: dict[str, str]
+    promotion: Promotion | None = None
+    """What ``harness compare --promote`` registered, None without ``--promote``."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def metric_groups(rules: DecisionRules, metrics: list[str]) -> list[tuple[str, l
 
 
 def report_inputs(
-    decision: Decision, suite: SuiteRuns, guarded: dict[str, GuardedResult], rules: DecisionRules
+    decision: Decision, suite: SuiteRuns, guarded: dict[str, GuardedResult], rules: DecisionRules,
+    promotion: Promotion | None = None,
 ) -> ReportInputs:
     metrics = shown_metrics(rules)
     refs = known_metrics()
@@ -69,7 +73,8 @@ def report_inputs(
         role: variant_intervals(g.rows, [refs[m] for m in metrics], rules) for role, g in guarded.items()
     }
     intervals = tables.variants_intervals(decision, guarded, g_intervals)
-    return ReportInputs(decision, suite, guarded, rules, metrics, intervals, plots.variant_colors(decision.ladder))
+    colors = plots.variant_colors(decision.ladder)
+    return ReportInputs(decision, suite, guarded, rules, metrics, intervals, colors, promotion)
 
 
 def verdict_section(inp: ReportInputs) -> Section:
@@ -77,6 +82,13 @@ def verdict_section(inp: ReportInputs) -> Section:
     d = inp.decision
     return Section([tables.what_ran(d, inp.suite), tables.ladder_table(d), tables.rules_at_a_glance(d),
                     *tables.rule_tables(d)])  # fmt: skip
+
+
+def promotion_section(inp: ReportInputs) -> Section:
+    """The registered versions and where ``champion`` and ``previous`` point now (``--promote``)."""
+    if inp.promotion is None:
+        return Section()
+    return Section([promotion_table(inp.promotion)], numbers={"promotion": inp.promotion.to_dict()})
 
 
 def quality_section(inp: ReportInputs) -> Section:
@@ -121,6 +133,7 @@ def cost_section(inp: ReportInputs) -> Section:
 
 SECTIONS: list[Callable[[ReportInputs], Section]] = [
     verdict_section,
+    promotion_section,
     quality_section,
     metrics_section,
     guarded_section,

@@ -15,7 +15,8 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -134,6 +135,18 @@ def log_summarizer(
             tags=mask_mapping(tags or {}),
         )
     return LoggedModelRef(info.model_id, name, info.run_id)
+
+
+@contextmanager
+def logging_into(run_id: str, uri: str | None = None) -> Iterator[None]:
+    """Makes ``run_id`` the active run, so the models logged inside are linked to it."""
+    import mlflow
+
+    from harness.tracking.store import tracking_uri
+
+    mlflow.set_tracking_uri(uri or tracking_uri())
+    with mlflow.start_run(run_id=run_id):
+        yield
 
 
 def find_run_model(run_id: str, name: str = ADAPTER_MODEL, uri: str | None = None) -> LoggedModelRef | None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from mlflow.entities import Metric, RunTag, ViewType
+from mlflow.entities import Metric, ViewType
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
@@ -175,6 +175,37 @@ def _read_scores(path: Path, label: str) -> dict[str, Any]:
     return data
 
 
+def start_decision_run(
+    suite: str, experiment_id: str, *, tags: Mapping[str, str], tracking_uri: str | None = None
+) -> str:
+    """Creates the RUNNING run tagged ``role=decision`` that a comparison logs into; returns its id."""
+    client = _client(tracking_uri)
+    all_tags = {"suite": suite, "role": DECISION_ROLE, **tags}
+    return str(client.create_run(experiment_id, tags=all_tags, run_name=f"decision-{suite}").info.run_id)
+
+
+def finish_decision_run(
+    run_id: str, *, metrics: Mapping[str, float], artifacts: Iterable[Path], tracking_uri: str | None = None
+) -> None:
+    """Logs the decision's metrics and report files and ends the run FINISHED (FAILED if logging fails)."""
+    client = _client(tracking_uri)
+    try:
+        items = [Metric(k, float(v), 0, 0) for k, v in sorted(metrics.items())]
+        for start in range(0, len(items), 500):
+            client.log_batch(run_id, metrics=items[start : start + 500])
+        for path in artifacts:
+            client.log_artifact(run_id, str(path))
+    except Exception:
+        client.set_terminated(run_id, "FAILED")
+        raise
+    client.set_terminated(run_id, "FINISHED")
+
+
+def fail_decision_run(run_id: str, tracking_uri: str | None = None) -> None:
+    """Ends a decision run that stopped halfway (a promotion refused, a report not written) as FAILED."""
+    _client(tracking_uri).set_terminated(run_id, "FAILED")
+
+
 def log_decision_run(
     suite: str,
     experiment_id: str,
@@ -185,22 +216,6 @@ def log_decision_run(
     tracking_uri: str | None = None,
 ) -> str:
     """Creates a FINISHED run tagged ``role=decision`` holding the report files; returns its id."""
-    client = _client(tracking_uri)
-    all_tags = {"suite": suite, "role": DECISION_ROLE, **tags}
-    run = client.create_run(experiment_id, tags=all_tags, run_name=f"decision-{suite}")
-    run_id = run.info.run_id
-    try:
-        items = [Metric(k, float(v), 0, 0) for k, v in sorted(metrics.items())]
-        for start in range(0, len(items), 500):
-            client.log_batch(
-                run_id,
-                metrics=items[start : start + 500],
-                tags=[RunTag("mlflow.runName", f"decision-{suite}")],
-            )
-        for path in artifacts:
-            client.log_artifact(run_id, str(path))
-    except Exception:
-        client.set_terminated(run_id, "FAILED")
-        raise
-    client.set_terminated(run_id, "FINISHED")
+    run_id = start_decision_run(suite, experiment_id, tags=tags, tracking_uri=tracking_uri)
+    finish_decision_run(run_id, metrics=metrics, artifacts=artifacts, tracking_uri=tracking_uri)
     return run_id

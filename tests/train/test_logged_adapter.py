@@ -3,6 +3,7 @@ from the store into a clean folder, and decoding exactly as the adapter it was l
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -141,3 +142,22 @@ def test_variant__resume_takes_the_run_adapter_from_the_store(trained: Trained, 
         resumed.prepare(ctx, ["4"])
         assert [p.output for p in resumed.generate(_facts(), ctx)] == expected
     assert resumed.cost_metrics().train_time_s == pytest.approx(second.metadata["train_time_s"])
+
+
+def test_logged_adapter__is_a_servable_guarded_summarizer(logged, trained: Trained, tiny_base: Path) -> None:
+    """The run's logged model loads as MLflow would serve it: base found, adapter applied, guard on."""
+    import pandas as pd
+
+    from harness.writers.template import write_summary
+
+    _, uri, _ = logged
+    lines = (Path(__file__).resolve().parents[2] / "golden" / "facts.jsonl").read_text("utf-8").splitlines()[:2]
+    facts = [json.loads(line) for line in lines]
+    model = mlflow.pyfunc.load_model(uri)
+    out = model.predict(pd.DataFrame({"facts": lines}))
+    # the stand-in's 24-token outputs are not summaries: the guard sends every row to the template
+    assert list(out["source"]) == ["template", "template"]
+    assert out.iloc[1]["growthSummary"] == write_summary(facts[1])["growthSummary"]
+    summarizer = model.unwrap_python_model()._summarizer
+    direct = [g.output for g in Generator.load(tiny_base, trained[1].adapter_dir, SETTINGS).generate(facts)]
+    assert summarizer._generate(facts) == direct  # the served model decodes exactly as the adapter does
