@@ -117,3 +117,27 @@ def write_experiment(folder: Path, name: str, golden: Path, variant: dict[str, A
     path = folder / f"{name}.yaml"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def tiny_hf_experiment(folder: Path, name: str, suite: str) -> Path:
+    """The cpu-small preset on a 3-step stand-in base and a 2-step LoRA over the real golden set:
+    the cheapest real ``hf`` run (slow tests). Returns the experiment file."""
+    repo = Path(__file__).resolve().parents[2]
+    config = {
+        "extends": str(repo / "experiments" / "cpu-small.yaml"),
+        "name": name,
+        "suite": suite,
+        "golden": str(repo / "golden"),
+        "variant": {
+            "base_model": str(folder / "tiny-small"),
+            "tiny_pretrain_steps": 3,
+            "train": {
+                "sft": {"samples_per_category": 1},
+                "trainer": {"max_steps": 2, "save_steps": 1, "logging_steps": 1},
+            },
+        },
+    }
+    path = folder / f"{name}.yaml"
+    path.write_text(json.dumps(config), "utf-8")
+    return path
+

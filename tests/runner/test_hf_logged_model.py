@@ -17,29 +17,9 @@ from harness.runner.variants import VARIANTS
 from harness.runner.variants.loading import load_variants
 from harness.tracking.logged_models import find_run_model
 from harness.tracking.store import sqlite_path
+from tests.runner.conftest import tiny_hf_experiment
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _experiment(tmp_path: Path) -> Path:
-    config = {
-        "extends": str(REPO / "experiments" / "cpu-small.yaml"),
-        "name": "hf-logged",
-        "suite": "logged",
-        "golden": str(REPO / "golden"),
-        "variant": {
-            "base_model": str(tmp_path / "tiny-small"),
-            "tiny_pretrain_steps": 3,
-            "train": {
-                "sft": {"samples_per_category": 1},
-                "trainer": {"max_steps": 2, "save_steps": 1, "logging_steps": 1},
-            },
-            "generation": {"max_new_tokens": 24},
-        },
-    }
-    path = tmp_path / "hf-logged.yaml"
-    path.write_text(json.dumps(config), "utf-8")
-    return path
 
 
 def _outputs(path: Path) -> dict[str, str]:
@@ -53,7 +33,7 @@ def test_hf_run__adapter_in_mlflow_reloads_exactly_and_resumes_without_training(
     load_variants()
     if "hf" not in VARIANTS:
         pytest.skip("harness.train.variant is not importable")
-    path = _experiment(tmp_path)
+    path = tiny_hf_experiment(tmp_path, "hf-logged", "logged")
     result = run_experiment(path, per_row="none")
     client = MlflowClient(mlflow_store)
     ref = find_run_model(result.run_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,7 @@ from mlflow import MlflowClient
 from harness.runner.run import run_experiment
 from harness.runner.variants import VARIANTS
 from harness.runner.variants.loading import load_variants
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.runner.conftest import tiny_hf_experiment
 
 
 @pytest.mark.slow
@@ -20,22 +18,7 @@ def test_run__hf_tiny_stand_in_smoke(mlflow_store: str, tmp_path: Path) -> None:
     load_variants()
     if "hf" not in VARIANTS:
         pytest.skip("harness.train.variant is not importable")
-    config = {
-        "extends": str(REPO / "experiments" / "cpu-small.yaml"),
-        "name": "hf-smoke",
-        "suite": "smoke",
-        "golden": str(REPO / "golden"),
-        "variant": {
-            "base_model": str(tmp_path / "tiny-small"),
-            "tiny_pretrain_steps": 3,
-            "train": {
-                "sft": {"samples_per_category": 1},
-                "trainer": {"max_steps": 2, "save_steps": 1, "logging_steps": 1},
-            },
-        },
-    }
-    path = tmp_path / "hf-smoke.yaml"
-    path.write_text(json.dumps(config), "utf-8")
+    path = tiny_hf_experiment(tmp_path, "hf-smoke", "smoke")
     result = run_experiment(path, per_row="table")
     run = MlflowClient(mlflow_store).get_run(result.run_id)
     assert run.info.status == "FINISHED"

@@ -22,14 +22,20 @@ def _lose_local_folders(mlflow_store: str) -> None:
     shutil.rmtree(db.parent / "work")
 
 
-def test_resume__fresh_machine_takes_over_the_stored_run(
-    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
-) -> None:
+def _killed_then_lost(fake_stages: FakeStages, golden_dir: Path, tmp_path: Path, mlflow_store: str) -> tuple[Path, list]:
+    """A template run killed after two categories on a machine that is then lost; the experiment
+    file and the list of categories the writer is asked for from now on."""
     real = fake_stages.write_summary
     path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
     _lose_local_folders(mlflow_store)
     fake_stages.write_summary = real
-    calls = _interrupt_after(fake_stages, 99, RuntimeError())
+    return path, _interrupt_after(fake_stages, 99, RuntimeError())
+
+
+def test_resume__fresh_machine_takes_over_the_stored_run(
+    mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
+) -> None:
+    path, calls = _killed_then_lost(fake_stages, golden_dir, tmp_path, mlflow_store)
     result = run_experiment(path, mode="resume", per_row="none", stages=fake_stages.stages)
     client = MlflowClient(mlflow_store)
     [run] = client.search_runs([result.experiment_id])  # the same run, finished; no second run
@@ -43,11 +49,7 @@ def test_resume__fresh_machine_takes_over_the_stored_run(
 def test_resume__only_when_asked(
     mode: str, mlflow_store: str, fake_stages: FakeStages, golden_dir: Path, tmp_path: Path
 ) -> None:
-    real = fake_stages.write_summary
-    path = _interrupted_template_run(fake_stages, golden_dir, tmp_path, 2, KeyboardInterrupt())
-    _lose_local_folders(mlflow_store)
-    fake_stages.write_summary = real
-    calls = _interrupt_after(fake_stages, 99, RuntimeError())
+    path, calls = _killed_then_lost(fake_stages, golden_dir, tmp_path, mlflow_store)
     result = run_experiment(path, mode=mode, per_row="none", stages=fake_stages.stages)  # type: ignore[arg-type]
     assert not result.resumed and len(calls) == 4
 
