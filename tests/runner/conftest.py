@@ -119,15 +119,15 @@ def write_experiment(folder: Path, name: str, golden: Path, variant: dict[str, A
     return path
 
 
-def tiny_hf_experiment(folder: Path, name: str, suite: str) -> Path:
-    """The cpu-small preset on a 3-step stand-in base and a 2-step LoRA over the real golden set:
-    the cheapest real ``hf`` run (slow tests). Returns the experiment file."""
+def tiny_hf_experiment(folder: Path, name: str, suite: str, golden: Path | None = None) -> Path:
+    """The cpu-small preset on a 3-step stand-in base and a 2-step LoRA over ``golden`` (default:
+    the real golden set): the cheapest real ``hf`` run (slow tests). Returns the experiment file."""
     repo = Path(__file__).resolve().parents[2]
     config = {
         "extends": str(repo / "experiments" / "cpu-small.yaml"),
         "name": name,
         "suite": suite,
-        "golden": str(repo / "golden"),
+        "golden": str(golden or repo / "golden"),
         "variant": {
             "base_model": str(folder / "tiny-small"),
             "tiny_pretrain_steps": 3,
