@@ -56,9 +56,10 @@ promote: setup ## the decision report, and its verdict as the registry alias cha
 	$(BIN)/harness compare --promote $(if $(SUITE),--suite $(SUITE))
 
 SERVE_PORT ?= 5001
-serve: setup ## the champion summarizer on http://127.0.0.1:$(SERVE_PORT)/invocations (after make promote)
+SERVE_MODEL ?= market-report-summarizer
+serve: setup ## the champion summarizer on http://127.0.0.1:$(SERVE_PORT)/invocations (after make promote; SERVE_MODEL=registry.model_name)
 	PATH=$(abspath $(BIN)):$$PATH MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(abspath $(MLRUNS))/mlflow.db} \
-	  $(BIN)/mlflow models serve -m models:/market-report-summarizer@champion --env-manager local -h 127.0.0.1 -p $(SERVE_PORT)
+	  $(BIN)/mlflow models serve -m models:/$(SERVE_MODEL)@champion --env-manager local -h 127.0.0.1 -p $(SERVE_PORT)
 
 GOLDEN ?= golden
 golden: setup ## refreeze golden inputs and facts (SAMPLE=export folder, GOLDEN=folder; grow it first with `harness golden pick`)
