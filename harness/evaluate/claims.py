@@ -33,12 +33,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from harness.evaluate.binding import YearBinding, bind_brands, bind_stars, bind_years
 from harness.evaluate.claim import NO_CLAIM, Claim
 from harness.evaluate.cues import SHARE_MEASURES, is_specific, measures_named, names_absent_measure
 from harness.evaluate.mentions import is_year
 from harness.evaluate.paragraph import Paragraph, family
+from harness.evaluate.reading_rules import (
+    estimated_revenue,
+    per_one,
+    price_position,
+    review_base,
+    tag_count,
+    yearly_list_year,
+)
 from harness.evaluate.special_claims import (
     bounded_brands,
     proportion,
@@ -54,7 +63,7 @@ __all__ = ["NO_CLAIM", "Claim", "attribute"]
 
 _UNATTRIBUTED_UNITS = frozenset({"점", "개월", "월", "원", "세", "초", "시간", "kg", "g", "ml", "mL", "L", "cm", "mm", "강"})
 _ABSENT_UNITS = frozenset({"%", "%p", "배", "", "원"})
-_COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed"})
+_COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed", "unbranded"})
 _WHOLE = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
 _STREAK = re.compile(r"\s?(?:연속|째|내리|연달아)")
 _BRAND_NOUN = re.compile(r"\s?(?:개\s?)?(?:브랜드|업체|회사|제조사)")
@@ -89,6 +98,8 @@ def _claim(para: Paragraph, i: int) -> Claim:
     stated = para.numbers[i]
     if is_year(stated):
         return year_claim(para, i)
+    if (special := estimated_revenue(para, i) or per_one(para, i) or price_position(para, i)) is not None:
+        return special
     if stated.unit in _UNATTRIBUTED_UNITS or stated.context in ("hhi", "rating") or _quoted(para.text, stated):
         return NO_CLAIM
     if stated.unit == "위":
@@ -102,9 +113,10 @@ def _claim(para: Paragraph, i: int) -> Claim:
         if _ELAPSED.match(para.text, stated.end) and (years.span or (years.pair and None not in years.pair)):
             return Claim("years elapsed", frozenset({"span"}), year_pair=years.pair, year_span=years.span)
         return NO_CLAIM
-    if (claim := threshold(para, i) or proportion(para, i, _measured)) is not None:
-        return claim
-    return _measured(para, i, stated)
+    claim = tag_count(para, i) or threshold(para, i) or proportion(para, i, _measured)
+    claim = claim or _measured(para, i, stated)
+    base = review_base(para, i) if claim.alternative is None else None
+    return replace(claim, alternative=base) if base is not None else claim
 
 
 def _quoted(text: str, stated: StatedNumber) -> bool:
@@ -121,6 +133,10 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         return Claim("a measure the facts do not carry", absent=True)
     whole = _WHOLE.match(para.text, stated.end) is not None and family(stated) == "n"
     brands, years = bind_brands(para, i), bind_years(para, i)
+    listed = yearly_list_year(para, i)
+    if listed is not None:  # "해마다 71건, 85건, 80건씩 늘어": one year each, the closing word's sign for all
+        years = YearBinding(frozenset({listed[0]}), (listed[0], None), dated=True)
+        stated = replace(stated, direction=stated.direction or listed[1])
     named = brands.sets is not None or brands.pair is not None
     measures = None if whole else _measures(para, i, stated, window, named)
     stars = None if whole or stated.unit not in ("%", "건") else bind_stars(para, i, reach_topic=measures is None)
@@ -152,7 +168,7 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
              para.subject.describe(brands.sets, brands.pair), _describe_years(years))
     return Claim(" ".join(p for p in parts if p), measures, brands.sets, brands.pair, years.years, years.pair,
                  years.span, stars, extra, bound_by=years.binders, of_reference=of_reference, dated=dated,
-                 excluded=excluded, branded=branded)
+                 excluded=excluded, branded=branded, restated=stated if listed is not None else None)
 
 
 def _measures(para: Paragraph, i: int, stated: StatedNumber, window: str, named: bool) -> frozenset[str] | None:

@@ -31,7 +31,7 @@ _SPECIFIC: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"텍스트|본문|글\s?리뷰|내용이\s?있는|작성된\s?리뷰\s?내용"), frozenset({"text"})),
     (re.compile(r"브랜드(?:가|명이|\s?정보가?)?\s?(?:없|미상|불명|확인되지|표기되지|표시되지|미표기|미확인)|무브랜드|노브랜드"),
      frozenset({"unbranded"})),
-    (re.compile(r"가격|단가|시세"), frozenset({"price_change"})),
+    (re.compile(r"가격|단가|시세"), frozenset({"price_change", "price", "priced"})),
     (re.compile(r"HHI|허핀달|허쉬만|집중도\s?지수", re.IGNORECASE), frozenset({"hhi"})),
 )
 _SHARE = re.compile(r"점유율|점유|차지|몫|비중|지분|나눠\s?가|양분|장악")

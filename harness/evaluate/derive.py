@@ -37,6 +37,7 @@ from harness.evaluate.candidate import (
     YEAR,
     Candidate,
 )
+from harness.evaluate.derive_market import coverage, estimates, price_figures, review_bases, window_years
 from harness.evaluate.fact_fields import (
     as_dict,
     as_records,
@@ -59,6 +60,9 @@ __all__ = [
 Derivation = Callable[[dict[str, Any]], Iterable[Candidate]]
 DERIVATIONS: Registry[Derivation] = Registry("derivation")
 DERIVATIONS.add("raw_values", raw_values)
+for _name, _derivation in (("window_years", window_years), ("price_figures", price_figures),
+                           ("review_bases", review_bases), ("coverage", coverage), ("estimates", estimates)):
+    DERIVATIONS.add(_name, _derivation)
 
 
 def _texts(facts: dict[str, Any]) -> Iterable[str]:

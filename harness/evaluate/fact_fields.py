@@ -155,6 +155,8 @@ class _About:
             if measure == "growth" and int(year) in self.previous:
                 return measure, (), (int(year), self.previous[int(year)])
             return measure, (), (int(year),)
+        if parent == "priceQuantiles":
+            return "price", (), ()
         if parent in _MENTION_LISTS or parent == "topSegments":
             return ("segment" if parent == "topSegments" else "mentions"), (), ()
         return "", (), ()

@@ -44,8 +44,9 @@ _RANK_LIST = re.compile(r"\s?[·,]\s?\d+\s?위")
 _RATING_CONTEXT = re.compile(r"(?:평점|별점|평균\s?점수)[^.\d]{0,8}$")
 _DOWN = re.compile(r"감소|하락|줄|축소|떨어|역성장|위축|후퇴|마이너스|급감|둔화|낮아|작아지|작아졌")
 # A level reached: "9.3%로 높아졌다" says the rate rose to 9.3%, not that something rose by 9.3%.
-_TO_LEVEL = re.compile(r"\s?(?:으)?로\s?(?:[가-힣]{1,4}\s)?(?:다시\s)?(높아|올라|상승|반등|낮아|떨어|하락|둔화)")
-_LEVEL_UP = frozenset({"높아", "올라", "상승", "반등"})
+_TO_LEVEL = re.compile(r"\s?(?:으)?로\s?(?:[가-힣]{1,4}\s)?(?:다시\s)?(높아|올라|상승|반등|늘어|늘었|낮아|떨어|하락|둔화|줄어|줄었)")
+_SIZE = re.compile(r"폭")
+_LEVEL_UP = frozenset({"높아", "올라", "상승", "반등", "늘어", "늘었"})
 _UP = re.compile(r"증가|상승|늘|성장|확대|반등|회복|급증|뛰어|뛰었|오른|올라|올랐|오르|플러스|높아|커지|커졌")
 # After an explicit comparison (A가 B보다 4.3%p 높다), comparative adjectives carry the sign too;
 # 앞서다 / 뒤처지다 compare by themselves (A가 B를 17.7%p 앞선다).
@@ -141,13 +142,17 @@ def _sign(sign: str | None, text: str, start: int, end: int) -> int:
         return -1
     if sign == "+":
         return 1
-    return 0 if _trend(text, end) else _direction(text, start, end)
+    return 0 if _trend(text, start, end) else _direction(text, start, end)
 
 
-def _trend(text: str, end: int) -> int:
-    """+1/-1 when a change word follows ``(으)로``: the number is the level reached, the word its trend."""
+def _trend(text: str, start: int, end: int) -> int:
+    """+1/-1 when a change word follows ``(으)로``: the number is the level reached, the word its trend.
+
+    Not for a change's size (``감소 폭이 4.5%로 줄었다``): the word says the size shrank, and the
+    sign is the change's own (a fall), read as a direction.
+    """
     match = _TO_LEVEL.match(text, end)
-    if match is None:
+    if match is None or _SIZE.search(_CLAUSE_SPLIT.split(text[max(0, start - 16) : start])[-1]):
         return 0
     return 1 if match.group(1) in _LEVEL_UP else -1
 
@@ -233,7 +238,7 @@ def _digit_numbers(text: str) -> list[StatedNumber]:
                 start=start,
                 end=end,
                 slight=hedges.slight,
-                trend=_trend(text, end),
+                trend=_trend(text, start, end),
             )
         )
         pos = max(end, match.end())

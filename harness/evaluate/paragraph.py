@@ -338,4 +338,6 @@ class Paragraph:
         if len(run) != span[1] - span[0] + 1 or stated not in run:
             return None
         gaps = [self.masked[a.end : b.start] for a, b in pairwise(run)]
-        return span[0] + run.index(stated) if all(re.fullmatch(r"\s?,\s?", g) for g in gaps) else None
+        # "2021~2024년 ... 47.6%에서 21.2%, 20.9%, 16.3%로": the first may be where the list starts from
+        ok = all(re.fullmatch(r"\s?,\s?", g) or (k == 0 and re.fullmatch(r"\s?에서\s?", g)) for k, g in enumerate(gaps))
+        return span[0] + run.index(stated) if ok else None

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.evaluate.candidate import ITEMS, MENTIONS, PERCENT, REVIEWS, Candidate
+from harness.evaluate.candidate import ITEMS, MENTIONS, PERCENT, PRICE, REVIEWS, Candidate
 from harness.evaluate.fact_fields import as_dict, as_records, brands_of, growth_of, metrics_of, num, years_of
 from harness.evaluate.mentions import brand_aliases
 
@@ -37,6 +37,9 @@ class Subject:
     terms: tuple[str, ...] = ()
     term_counts: dict[str, tuple[float, ...]] = field(default_factory=dict)
     rates: dict[int, float] = field(default_factory=dict)
+    totals: tuple[Candidate, ...] = ()
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    revenues: tuple[Candidate, ...] = ()
 
     @classmethod
     def from_facts(cls, facts: dict[str, Any]) -> Subject:
@@ -51,6 +54,10 @@ class Subject:
             tuple(years_of(growth_of(facts))),
             *_terms(facts, str(facts.get("categoryName") or "")),
             {int(float(r["year"])): rate for r in growth_of(facts) if (rate := num(r.get("growthRate"))) is not None},
+            _totals(facts),
+            _tags(facts),
+            tuple(Candidate(v, PRICE, f"estimatedRevenue:{int(float(r['year']))}", measure="revenue")
+                  for r in growth_of(facts) if (v := num(r.get("estimatedRevenue"))) is not None),
         )
 
     def quotes_term(self, window: str) -> bool:
@@ -135,3 +142,27 @@ def _terms(facts: dict[str, Any], category: str) -> tuple[tuple[str, ...], dict[
                 counts.setdefault(term, []).extend([value] if value is not None else [])
     counted = {t: tuple(v) for t, v in counts.items() if v}  # a keyword with only a score is no count
     return tuple(counted), counted
+
+
+def _totals(facts: dict[str, Any]) -> tuple[Candidate, ...]:
+    """The review totals a share is computed over: all reviews, the rated ones, the branded ones."""
+    metrics = metrics_of(facts)
+    rated = sum(v for v in (num(x) for x in as_dict(metrics.get("ratingHistogram")).values()) if v is not None)
+    branded = num(as_dict(facts.get("dataQuality")).get("brandedReviewCount"))
+    if branded is None:  # legacy facts: the base the shares imply
+        bases = [c / s for b in brands_of(facts) if (s := num(b.get("share"))) and (c := num(b.get("reviewCount")))]
+        branded = float(round(bases[0])) if bases else None
+    values = (("metrics.totalReviewCount", num(metrics.get("totalReviewCount"))), ("ratingHistogram:total", rated or None),
+              ("dataQuality.brandedReviewCount", branded))
+    return tuple(Candidate(v, REVIEWS, label, measure="base_total") for label, v in values if v is not None)
+
+
+def _tags(facts: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Each product tag and the ways a writer names it: in full, or by its first word (``흡수력 태그``)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for record in as_records(metrics_of(facts).get("topTags")):
+        tag = str(record.get("tag") or "").strip()
+        if len(tag) >= 2:
+            first = tag.split()[0]
+            out[tag] = (tag, first) if len(first) >= 2 and first != tag else (tag,)
+    return out

@@ -1,0 +1,139 @@
+"""Reading rules for phrasings a fluent writer uses beyond the core attribution of ``claims``.
+
+Each rule reads one shape of sentence and says what its number claims, or None when the shape is
+not there (then ``claims`` reads the number as usual):
+
+- **price positions**: ``하위 25% 지점``, ``가운데 50% 상품``, ``상하위 10%`` name a quantile of the
+  price distribution, not a share of anything;
+- **bases**: ``전체 리뷰 2,500건을 분모로``, ``별점이 있는 리뷰 396건 기준``, ``총 리뷰 수 63,445건``
+  state the total a share is computed over (all reviews, the rated ones or the branded ones), not
+  a star band's count even when a star band is named beside them;
+- **tag counts**: ``'도톰해요' 태그가 붙은 25개 상품``, ``흡수력 태그(28개 상품)``: the products the
+  tag named nearest before the number is attached to (a tag may be named by its first word);
+- **per one**: ``리뷰 1건당`` is the unit of a rate;
+- **estimated revenue**: ``추정 매출 약 3,532만 원`` where legacy facts estimate it;
+- **yearly lists**: ``2021년의 108건 증가였고, 그 뒤로는 해마다 71건, 85건, 80건씩``: the k-th figure
+  of a list said year by year belongs to the k-th year after the one named before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from harness.evaluate.candidate import COUNT, Candidate
+from harness.evaluate.claim import Claim
+from harness.evaluate.mentions import CLAUSE_BREAK, is_year
+from harness.evaluate.paragraph import Paragraph, family
+
+_POSITION = re.compile(r"(?:하위|상위|상하위|가운데|중간)\s?$")
+_PRICE_WORDS = re.compile(r"가격|원(?![가-힣])|지점|분위")
+_BASE_BEFORE = re.compile(r"(?:전체|총)\s?리뷰(?:\s?수)?(?:는|은|가)?\s?$|별점\s?(?:합계|총합)\s?$|"
+                          r"별점이\s?(?:있는|매겨진|달린|남겨진)\s?(?:리뷰\s?)?$|(?:제외한|뺀)\s?(?:리뷰\s?)?$")
+_BASE_AFTER = re.compile(r"\s?(?:을|를)?\s?(?:분모로|기준으로|기준)")
+_ESTIMATED_REVENUE = re.compile(r"추정\s?(?:매출|판매액)|(?:매출|판매액)\s?추정(?:치|액)?")
+_PER = re.compile(r"\s?당")
+_TAG_WORD = re.compile(r"태그")
+_YEARLY = re.compile(r"해마다|매년|매해|차례로|연이어|순서대로")
+_AFTERWARDS = re.compile(r"뒤로|이후|이어|다음")
+_LIST_GAP = re.compile(r"\s?,\s?")
+
+
+def price_position(para: Paragraph, i: int) -> Claim | None:
+    """``하위 25% 지점이 3만 1,800원``: a quantile's position, checked against the quantiles the facts give."""
+    stated = para.numbers[i]
+    if stated.unit != "%" or not _POSITION.search(para.text, max(0, stated.start - 6), stated.start):
+        return None
+    sentence_end = para.text.find(".", stated.end)
+    sentence = para.text[para.sentence_start(stated.start) : sentence_end if sentence_end >= 0 else len(para.text)]
+    if not _PRICE_WORDS.search(sentence):
+        return None
+    return Claim("price quantile", frozenset({"quantile"}), restated=replace(stated, context=""))  # not a rank
+
+
+def review_base(para: Paragraph, i: int) -> Claim | None:
+    """``별점이 있는 리뷰 396건 기준``: a total a share is over (all reviews, the rated ones, the branded ones).
+
+    Another reading of the number, tried when its usual one fails; a count a year owns
+    (``전체 리뷰 599건이 2024년에만``) is that year's, so the name of a base alone does not apply there.
+    """
+    stated = para.numbers[i]
+    if stated.unit != "건" or stated.direction:
+        return None
+    if not _BASE_AFTER.match(para.text, stated.end):
+        sentence = para.sentence_start(stated.start)
+        named = _BASE_BEFORE.search(para.masked[max(sentence, stated.start - 16) : stated.start])
+        if not named or any(y.start >= sentence and y.end <= stated.end + 20 for y in para.years):
+            return None
+    return Claim("a base of shares", frozenset({"base_total"}), extra=para.subject.totals)
+
+
+def tag_count(para: Paragraph, i: int) -> Claim | None:
+    """``'재구매 의사 있어요'가 붙은 상품이 15개``: the count of the tag named nearest before the number."""
+    stated = para.numbers[i]
+    if family(stated) != "n" or not para.subject.tags:
+        return None
+    start = para.sentence_start(stated.start)
+    clause = para.text[start : stated.end + 8]
+    if not _TAG_WORD.search(clause) and "붙은" not in clause:
+        return None
+    before = para.text[start : stated.start]
+    found = [(before.rfind(name), tag) for tag, names in para.subject.tags.items() for name in names if name in before]
+    if not found:
+        return None
+    pos, tag = max(found)
+    if CLAUSE_BREAK.search(para.masked, start + pos, stated.start) and not _TAG_WORD.search(before[pos:]):
+        return None
+    return Claim(f"tag {tag}", frozenset({"term"}), extra=para.subject.term_candidates(tag))
+
+
+def yearly_list_year(para: Paragraph, i: int) -> tuple[int, int] | None:
+    """The year of the k-th figure of a list said year by year (``해마다 71건, 85건, 80건씩 늘어``), and
+    the direction the list's closing word gives every figure of it."""
+    stated = para.numbers[i]
+    start = para.sentence_start(stated.start)
+    run = [n for n in para.numbers if n.start >= start and family(n) == family(stated) and not is_year(n)
+           and not para.paren_of(n.start)]
+    k = run.index(stated) if stated in run else -1
+    if k < 0:
+        return None
+    first = k
+    while first > 0 and _LIST_GAP.fullmatch(para.masked[run[first - 1].end : run[first].start]):
+        first -= 1
+    last = k
+    while last + 1 < len(run) and _LIST_GAP.fullmatch(para.masked[run[last].end : run[last + 1].start]):
+        last += 1
+    if last - first < 1:
+        return None
+    lead = para.masked[max(start, run[first].start - 20) : run[first].start]
+    if not _YEARLY.search(lead) or para.span(i) is not None:
+        return None
+    years = [y for y in para.years if start <= y.start and y.end <= run[first].start]
+    if not years:
+        return None
+    anchor = years[-1]
+    if anchor.first != anchor.year:
+        return None
+    figures_between = any(anchor.end <= n.start < run[first].start and not is_year(n) for n in para.numbers)
+    offset = 1 if figures_between or _AFTERWARDS.search(lead) else 0
+    return anchor.year + offset + (k - first), run[last].direction
+
+
+def estimated_revenue(para: Paragraph, i: int) -> Claim | None:
+    """``추정 매출은 약 3,532만 원``: the revenue legacy facts estimate (units times a reference price).
+
+    Only a sentence that calls the figure an estimate claims it; a plain ``매출 4억 원`` claims real
+    revenue, which no facts carry (and which a summary must not state).
+    """
+    stated = para.numbers[i]
+    if stated.unit != "원" or not _ESTIMATED_REVENUE.search(para.masked, para.sentence_start(stated.start), stated.start):
+        return None
+    return Claim("estimated revenue", frozenset({"revenue"}), extra=para.subject.revenues)
+
+
+def per_one(para: Paragraph, i: int) -> Claim | None:
+    """``리뷰 1건당 판매 3개``: the one of a rate's denominator is a unit, not a figure of the facts."""
+    stated = para.numbers[i]
+    if stated.value != 1 or family(stated) != "n" or not _PER.match(para.text, stated.end):
+        return None
+    return Claim("per one", frozenset({"per_one"}), extra=(Candidate(1.0, COUNT, "per one", measure="per_one"),))

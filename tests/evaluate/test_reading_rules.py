@@ -1,0 +1,116 @@
+"""Reading rules for phrasings beyond the core attribution, each right and wrong, on invented facts.
+
+The sentences and the two categories below are made up for these tests (not taken from the
+fidelity corpus): 놀이매트 has no dated review (its growth rows are empty, only the analysis window
+is known) and carries price quantiles, data-quality counts and a rating histogram one review short
+of the total; 젖병 has growth rows and legacy estimates (units, reference price, revenue).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.evaluate.fidelity import FactIndex
+
+MAT: dict[str, Any] = {
+    "categoryId": 901, "categoryName": "놀이매트",
+    "metrics": {
+        "productCount": 80, "brandCount": 3, "totalReviewCount": 1000,
+        "ratingHistogram": {"1": 20, "2": 30, "3": 50, "4": 200, "5": 699},
+        "zeroReviewRatio": 0.25, "lowRatingRatio": 0.05005, "top3BrandShare": 1.0,
+        "topBrands": [{"name": "포근매트", "reviewCount": 500, "share": 0.5102},
+                      {"name": "말랑", "reviewCount": 300, "share": 0.3061},
+                      {"name": "코지룸", "reviewCount": 180, "share": 0.1837}],
+        "topTags": [{"tag": "두께감 좋아요", "count": 33}, {"tag": "세척이 쉬워요", "count": 21},
+                    {"tag": "냄새가 나요", "count": 4}],
+        "unbrandedReviewShare": 0.02,
+        "priceQuantiles": {"p10": 30000.0, "p25": 42000.0, "p50": 61000.0, "p75": 90000.0, "p90": 150000.0},
+        "priceChange6m": -0.062,
+    },
+    "growthData": [],
+    "growthWindow": {"firstYear": 2020, "lastYear": 2025, "source": "export"},
+    "dataQuality": {"brandedReviewCount": 980, "productsWithPrice": 80, "productsWithPriceTrend": 64,
+                    "reviewMatchRate": 0.0},
+}
+
+BOTTLE: dict[str, Any] = {
+    "categoryId": 902, "categoryName": "젖병",
+    "metrics": {"productCount": 40, "brandCount": 2, "totalReviewCount": 930,
+                "topBrands": [{"name": "모아젖병", "reviewCount": 600, "share": 0.6452},
+                              {"name": "새록", "reviewCount": 330, "share": 0.3548}]},
+    "growthData": [
+        {"year": 2020, "reviewCount": 100, "growthRate": None, "estimatedUnits": 400, "priceRef": 20000,
+         "estimatedRevenue": 8000000},
+        {"year": 2021, "reviewCount": 150, "growthRate": 50.0, "estimatedUnits": 600, "priceRef": 20000,
+         "estimatedRevenue": 12000000},
+        {"year": 2022, "reviewCount": 210, "growthRate": 40.0, "estimatedUnits": 840, "priceRef": 20000,
+         "estimatedRevenue": 16800000},
+        {"year": 2023, "reviewCount": 230, "growthRate": 9.5238, "estimatedUnits": 920, "priceRef": 20000,
+         "estimatedRevenue": 18400000},
+        {"year": 2024, "reviewCount": 240, "growthRate": 4.3478, "estimatedUnits": 960, "priceRef": 20000,
+         "estimatedRevenue": 19200000},
+    ],
+}
+_FACTS = {"mat": MAT, "bottle": BOTTLE}
+
+
+def _outcomes(name: str, text: str) -> dict[str, str]:
+    return {c.stated.text: c.outcome for c in FactIndex.from_facts(_FACTS[name]).check_text(text)}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        # the analysis window and the price window, named where no review is dated
+        ("mat", "분석 기간 2020~2025년 안에 작성일이 든 리뷰가 없어 연도별 추이는 비어 있습니다."),
+        ("mat", "최근 6개월 동안 가격은 6.2% 내렸습니다."),
+        # price positions and spreads
+        ("mat", "하위 25% 지점은 4만 2천 원, 상위 25% 지점은 9만 원입니다."),
+        ("mat", "가격 상하위 10% 지점이 3만 원과 15만 원으로 5배 차이입니다."),
+        ("mat", "가운데 50% 상품의 가격은 4만 2,000원에서 9만 원 사이입니다."),
+        ("mat", "중위 가격은 6만 1천 원입니다."),
+        # bases: all reviews, the rated ones, the branded ones; reviews without a brand
+        ("mat", "평점이 매겨진 리뷰 가운데, 별점이 있는 리뷰 999건 기준으로 5점은 70.0%입니다."),
+        ("mat", "전체 리뷰 1,000건을 분모로 하면 5점은 69.9%입니다."),
+        ("mat", "브랜드가 표기되지 않은 리뷰는 20건, 비중 2%입니다."),
+        # products with a price trend, and its share; the match rate
+        ("mat", "가격 정보가 있는 상품 80개 중 64개에 추이가 있어, 그 비율은 80%입니다."),
+        ("mat", "리뷰 원문은 하나도 연결되지 않았습니다(매칭률 0%)."),
+        # tag counts are products, the tag named by its first word or in full
+        ("mat", "두께감 태그(33개 상품)가 세척 편의보다 많습니다."),
+        ("mat", "'세척이 쉬워요' 태그가 붙은 상품이 21개입니다."),
+        # a period's first year owns its rate over the year before; lists said year by year
+        ("bottle", "2021~2024년 내내 늘었지만 증가율은 50.0%에서 40.0%, 9.5%, 4.3%로 줄었습니다."),
+        ("bottle", "가장 큰 증가는 2021년의 50건이었고, 그 뒤로는 해마다 60건, 20건, 10건씩 늘었습니다."),
+        # legacy estimates: units per review, units, an estimated revenue called an estimate
+        ("bottle", "리뷰 1건당 판매 4개를 가정하면 추정 판매량은 2020년 400개에서 2024년 960개로 늘었습니다."),
+        ("bottle", "기준가 20,000원을 곱한 추정 매출은 약 800만 원에서 약 1,920만 원으로 커졌습니다."),
+    ],
+)
+def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> None:
+    outcomes = _outcomes(name, text)
+    assert outcomes and all(o == "supported" for o in outcomes.values()), outcomes
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "wrong", "outcome"),
+    [
+        ("mat", "최근 3개월 동안 가격은 6.2% 내렸습니다.", "3개월", "unverifiable"),
+        ("mat", "하위 30% 지점은 4만 2천 원입니다.", "30%", "contradicted"),
+        ("mat", "가격 상하위 10% 지점이 3만 원과 15만 원으로 3배 차이입니다.", "3배", "contradicted"),
+        ("mat", "전체 리뷰 1,100건을 분모로 하면 5점은 69.9%입니다.", "1,100건", "contradicted"),
+        ("mat", "전체 리뷰 1,000건을 분모로 하면 5점은 65.9%입니다.", "65.9%", "contradicted"),
+        ("mat", "브랜드가 표기되지 않은 리뷰는 30건입니다.", "30건", "contradicted"),
+        ("mat", "두께감 태그(21개 상품)가 가장 많습니다.", "21개", "contradicted"),  # 21 is the other tag's
+        ("bottle", "2021~2024년 내내 늘었지만 증가율은 40.0%에서 50.0%, 9.5%, 4.3%로 줄었습니다.", "40.0%", "contradicted"),
+        ("bottle", "가장 큰 증가는 2021년의 50건이었고, 그 뒤로는 해마다 60건, 10건, 20건씩 늘었습니다.", "10건",
+         "contradicted"),
+        ("bottle", "기준가 20,000원을 곱한 추정 매출은 약 900만 원입니다.", "약 900만 원", "contradicted"),
+        ("bottle", "매출은 약 800만 원입니다.", "약 800만 원", "unverifiable"),  # real revenue: no facts carry it
+    ],
+)
+def test_reading_rules__wrong_claims_flagged(name: str, text: str, wrong: str, outcome: str) -> None:
+    outcomes = _outcomes(name, text)
+    assert outcomes[wrong] == outcome, outcomes
