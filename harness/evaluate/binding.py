@@ -183,7 +183,7 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
             rest_of = frozenset(taken)
             sets.add(rest_of)
     pair = None
-    if stated.unit in ("배", "%p", "건") and names:
+    if (stated.unit in ("배", "%p", "건") or stated.form in ("fraction", "half")) and names:
         refs = [m.index for m in mentions if para.is_reference(m, i)]
         if refs:
             others = [n for n in names if n != refs[-1]]

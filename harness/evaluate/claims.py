@@ -44,7 +44,9 @@ from harness.evaluate.reading_rules import (
     estimated_revenue,
     per_one,
     price_position,
+    price_spread,
     review_base,
+    stated_share,
     tag_count,
     yearly_list_year,
 )
@@ -63,7 +65,7 @@ __all__ = ["NO_CLAIM", "Claim", "attribute"]
 
 _UNATTRIBUTED_UNITS = frozenset({"점", "개월", "월", "원", "세", "초", "시간", "kg", "g", "ml", "mL", "L", "cm", "mm", "강"})
 _ABSENT_UNITS = frozenset({"%", "%p", "배", "", "원"})
-_COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed", "unbranded"})
+_COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed", "unbranded", "branded_base"})
 _WHOLE = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
 _STREAK = re.compile(r"\s?(?:연속|째|내리|연달아)")
 _BRAND_NOUN = re.compile(r"\s?(?:개\s?)?(?:브랜드|업체|회사|제조사)")
@@ -73,16 +75,19 @@ _PRODUCT_BEFORE = re.compile(r"(?:제품|상품|품목)(?:\s?수)?(?:는|은|가
 _REST = re.compile(r"나머지|그\s?외|기타|제외|외의")
 _ELAPSED = re.compile(r"\s?(?:만에|간|동안|사이|새)")
 _EVERY = re.compile(r"모두|모든|각각|전부|하나같이")
-_COMPARING = re.compile(r"보다|대비|비해|차이|격차|증감|늘|줄|많|적|앞서|뒤처|증가|감소|변화|폭")
+_COMPARING = re.compile(r"보다|대비|비해|차이|격차|증감|늘|느는|느나|느니|줄|많|적|앞서|뒤처|증가|감소|변화|폭")
 _OF_REVIEWS = re.compile(r"리뷰(?:의|\s?중|\s?가운데)")
 _PART = re.compile(r"(?:중|가운데)\s?$")
 _PER = re.compile(r"당\s?(?:평균\s?)?(?:[가-힣]{1,4}\s?)?(?:수는|수가|은|는)?\s?$|당\s")
 _CHANGES = frozenset({"growth", "cagr", "price_change", "rate_gap"})
 _BRAND_COUNTS = frozenset({"brands", "threshold", "list", "rank", "year_count", "per"})
-_PRODUCT_COUNTS = frozenset({"products", "zero", "reviewed", "segment", "list", "per"})
+_PRODUCT_COUNTS = frozenset({"products", "zero", "reviewed", "segment", "list", "per", "priced"})
 _MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
 _TEXT_NEAR = re.compile(r"텍스트|본문")
 _AGGREGATE = re.compile(r"전체|누적|총|합계|모두|통틀어")
+_CUMULATIVE = re.compile(r"누적|통틀어|전체\s?기간")
+_YEARLY_MEAN = re.compile(r"연평균|연\s?평균|CAGR|연복리|매년\s?평균")
+_NEUTRAL = re.compile(r"배율|차이")
 _OF = re.compile(r"의\s?(?:약\s?|거의\s?)?$")
 
 
@@ -113,7 +118,7 @@ def _claim(para: Paragraph, i: int) -> Claim:
         if _ELAPSED.match(para.text, stated.end) and (years.span or (years.pair and None not in years.pair)):
             return Claim("years elapsed", frozenset({"span"}), year_pair=years.pair, year_span=years.span)
         return NO_CLAIM
-    claim = tag_count(para, i) or threshold(para, i) or proportion(para, i, _measured)
+    claim = threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i)
     claim = claim or _measured(para, i, stated)
     base = review_base(para, i) if claim.alternative is None else None
     return replace(claim, alternative=base) if base is not None else claim
@@ -157,6 +162,11 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
     if stated_figures and stated.unit == "배" and not named and years.pair is None:
         measures = frozenset({"stated"})  # "13만 원, 128만 원으로 5배 가까이": the two figures just stated
     extra += stated_figures
+    if stated.unit == "배" and stated.direction < 0 and years.pair is not None:  # "2.5배 축소": earlier over later
+        years = replace(years, pair=(years.pair[1], years.pair[0]))
+    neutral = None
+    if stated.unit == "배" and brands.pair is not None and _NEUTRAL.search(window + para.after(i)):
+        neutral = brands.pair[1], brands.pair[0]  # "선두와의 배율은 2.6배": the larger over the smaller
     referenced = (years.pair is not None and years.pair[1] is not None) or (brands.pair is not None and brands.pair[1] is not None)
     of_reference = stated.unit == "%" and stated.direction == 0 and referenced and (
         bool(_OF.search(window)) or stated.form in ("fraction", "half"))
@@ -166,14 +176,17 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
     excluded = frozenset() if compares or family(stated) != "n" else frozenset({"diff"})
     parts = ("/".join(sorted(measures)) if measures else "", "stars " + ",".join(sorted(stars)) if stars else "",
              para.subject.describe(brands.sets, brands.pair), _describe_years(years))
-    return Claim(" ".join(p for p in parts if p), measures, brands.sets, brands.pair, years.years, years.pair,
-                 years.span, stars, extra, bound_by=years.binders, of_reference=of_reference, dated=dated,
-                 excluded=excluded, branded=branded, restated=stated if listed is not None else None)
+    claim = Claim(" ".join(p for p in parts if p), measures, brands.sets, brands.pair, years.years, years.pair,
+                  years.span, stars, extra, bound_by=years.binders, of_reference=of_reference, dated=dated,
+                  excluded=excluded, branded=branded, restated=stated if listed is not None else None)
+    return replace(claim, alternative=replace(claim, brand_pair=neutral)) if neutral is not None else claim
 
 
 def _measures(para: Paragraph, i: int, stated: StatedNumber, window: str, named: bool) -> frozenset[str] | None:
     """What the words say the number measures, by unit."""
     if stated.unit == "배":
+        if (spread := price_spread(para, i)) is not None:  # "상위 10% 지점은 19만 원으로 5배 이상"
+            return spread
         if para.star_tokens(i, 2):
             return frozenset({"star_ratio"})  # "5점 리뷰는 1~2점 리뷰의 12.6배"
         return frozenset({"ratio", "ratio_rest"}) if _REST.search(window) else frozenset({"ratio"})
@@ -183,7 +196,13 @@ def _measures(para: Paragraph, i: int, stated: StatedNumber, window: str, named:
     if measures is None and stated.text.lstrip("약 ")[:1] in ("+", "-", "−"):
         measures = _CHANGES  # "-28.7%": a signed figure is a change
     if not is_specific(measures) and not named:  # "비중 1.6%": whose share the sentence said earlier
-        measures = measures_named(para.after(i)) or measures_named(para.topic(i)) or measures
+        named_later, named_before = measures_named(para.after(i)), measures_named(para.topic(i))
+        # a specific cue outranks the generic share words, wherever it is ("브랜드 미상 리뷰는 3건, 비중 0.75%에
+        # 불과해 점유율 수치의": the 0.75% is the unbranded share)
+        specific = next((m for m in (named_later, named_before) if is_specific(m)), None)
+        measures = specific or named_later or named_before or measures
+    if measures is not None and "cagr" in measures and _CUMULATIVE.search(window) and not _YEARLY_MEAN.search(window):
+        measures = measures - {"cagr"}  # "2020~2024년 누적 26% 성장": the whole change, not a yearly mean rate
     if stated.unit == "%p":
         return frozenset({"gap"}) if named else (frozenset({"rate_gap"}) if measures else None)
     if stated.unit == "%":
@@ -209,7 +228,7 @@ def _count_measures(para: Paragraph, i: int, stated: StatedNumber, window: str) 
         return _BRAND_COUNTS
     if _PRODUCT_NOUN.match(text, end) or _PRODUCT_NOUN.match(text, end - 1):
         return _PRODUCT_COUNTS
-    if _BRAND_BEFORE.search(window):
+    if _BRAND_BEFORE.search(window) and stated.unit != "건":  # "단일 브랜드가 5만 4,900건": its reviews
         return _BRAND_COUNTS
     if _PRODUCT_BEFORE.search(window):
         return _PRODUCT_COUNTS

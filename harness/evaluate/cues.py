@@ -31,6 +31,8 @@ _SPECIFIC: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
     (re.compile(r"텍스트|본문|글\s?리뷰|내용이\s?있는|작성된\s?리뷰\s?내용"), frozenset({"text"})),
     (re.compile(r"브랜드(?:가|명이|\s?정보가?)?\s?(?:없|미상|불명|확인되지|표기되지|표시되지|미표기|미확인)|무브랜드|노브랜드"),
      frozenset({"unbranded"})),
+    (re.compile(r"브랜드가\s?(?:확인된|확인되는|있는|표기된|붙은|식별된)"), frozenset({"branded_base", "share", "rest"})),
+    (re.compile(r"매칭\s?(?:률|율|비율)|연결\s?(?:률|비율)"), frozenset({"match_rate"})),
     (re.compile(r"가격|단가|시세"), frozenset({"price_change", "price", "priced"})),
     (re.compile(r"HHI|허핀달|허쉬만|집중도\s?지수", re.IGNORECASE), frozenset({"hhi"})),
 )
@@ -44,7 +46,7 @@ _ABSENT = re.compile(
 _NAMED_RATE = re.compile(r"성장률|증가율|감소율|증감률|하락률|상승률|가격")
 # A rate named by its own noun (``재방문율``); these rates are ones the facts carry.
 _RATE_NOUN = re.compile(r"([가-힣]{1,6})[율률](?=[은는이가도을를의]?(?:\s|$))")
-_KNOWN_RATES = ("점유", "성장", "증가", "감소", "증감", "하락", "상승", "비", "변동", "집중", "작성", "평균", "효", "확", "변화",
+_KNOWN_RATES = ("점유", "성장", "배", "증가", "감소", "증감", "하락", "상승", "비", "변동", "집중", "작성", "평균", "효", "확", "변화",
                 "인상", "인하", "매칭", "매치", "일치")
 # Change words and 연평균 modify the measure named before them; they do not name a measure of their own.
 _MODIFIERS = frozenset({"cagr", "growth"})

@@ -37,7 +37,14 @@ from harness.evaluate.candidate import (
     YEAR,
     Candidate,
 )
-from harness.evaluate.derive_market import coverage, estimates, price_figures, review_bases, window_years
+from harness.evaluate.derive_market import (
+    coverage,
+    estimates,
+    monthly_and_tags,
+    price_figures,
+    review_bases,
+    window_years,
+)
 from harness.evaluate.fact_fields import (
     as_dict,
     as_records,
@@ -61,7 +68,8 @@ Derivation = Callable[[dict[str, Any]], Iterable[Candidate]]
 DERIVATIONS: Registry[Derivation] = Registry("derivation")
 DERIVATIONS.add("raw_values", raw_values)
 for _name, _derivation in (("window_years", window_years), ("price_figures", price_figures),
-                           ("review_bases", review_bases), ("coverage", coverage), ("estimates", estimates)):
+                           ("review_bases", review_bases), ("coverage", coverage), ("estimates", estimates),
+                           ("monthly_and_tags", monthly_and_tags)):
     DERIVATIONS.add(_name, _derivation)
 
 

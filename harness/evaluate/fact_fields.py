@@ -44,6 +44,7 @@ _MEASURES = {
     "metrics.lowRatingRatio": "low",  # the 1-2 star band (stars set below)
     "metrics.hhi": "hhi",
     "metrics.unbrandedReviewShare": "unbranded",
+    "dataQuality.brandedReviewCount": "branded_base",
     "metrics.priceChange6m": "price_change",
     "reviewInsights.reviewTextCount": "text",
 }

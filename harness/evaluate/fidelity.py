@@ -212,7 +212,8 @@ class FactIndex:
         found += [c for c in claim.extra if c.kind in kinds and lo <= abs(c.value) <= hi and _sign_ok(c, number.direction)]
         if claim.of_reference and number.unit == "%":  # "2024년의 약 68%", "전년의 3분의 1": a ratio
             ratios = _candidates_in(self.by_kind.get(MULTIPLE), lo / 100, hi / 100, 0)
-            found += [c for c in ratios if claim.accepts(c)]
+            as_ratio = replace(claim, measures=None)  # "3년 만에 절반에 못 미치는": a ratio, whatever changed
+            found += [c for c in ratios if c.measure in ("ratio", "star_ratio") and as_ratio.accepts(c)]
         if number.trend:
             since = claim.year_pair[1] if claim.year_pair is not None else None
             found = [c for c in found if self._trend_ok(c, number.trend, since)]

@@ -23,8 +23,8 @@ _BIG = {"조": 1_000_000_000_000, "억": 100_000_000, "만": 10_000}
 _MAG = re.compile(r"\s?(?P<small>[천백](?!화|분|년|지|원[가-힣]))?\s?(?P<big>[조억만](?!큼|에|일|약|족|든|나|점))?")
 _NEXT_CHUNK = re.compile(r"\s?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?")
 _YEO = re.compile(r"\s?여(?![러름성자행전유부기])(?=\s?[가-힣%])")
-# 원 after a number is currency unless it starts a word (원목, 원래, 원인, 원료, ...).
-WON = r"원(?!목|래|인|료|단|산|형|하|활|작|천|리|칙|피|본|두|룸|서|액|아|숭|정|근|적|석|가(?!량)|[A-Za-z])"
+# 원 after a number is currency unless it starts a word (원목, 원래, 원인이, 원료, ...); "3만 원인 반면" is 원 + 인.
+WON = r"원(?!목|래|인(?:[은이을과가]|으로)|료|단|산|형|하|활|작|천|리|칙|피|본|두|룸|서|액|아|숭|정|근|적|석|가(?!량)|[A-Za-z])"
 # Longest first; units are glued to the number, as Korean writes them (a space only after a magnitude).
 _UNIT = re.compile(
     r"(?P<unit>%\s?[pP](?![A-Za-z])|%\s?포인트|퍼센트\s?포인트|퍼센트|%|프로(?![가-힣])|개월|개년|"
@@ -44,10 +44,10 @@ _RANK_LIST = re.compile(r"\s?[·,]\s?\d+\s?위")
 _RATING_CONTEXT = re.compile(r"(?:평점|별점|평균\s?점수)[^.\d]{0,8}$")
 _DOWN = re.compile(r"감소|하락|줄|축소|떨어|역성장|위축|후퇴|마이너스|급감|둔화|낮아|작아지|작아졌")
 # A level reached: "9.3%로 높아졌다" says the rate rose to 9.3%, not that something rose by 9.3%.
-_TO_LEVEL = re.compile(r"\s?(?:으)?로\s?(?:[가-힣]{1,4}\s)?(?:다시\s)?(높아|올라|상승|반등|늘어|늘었|낮아|떨어|하락|둔화|줄어|줄었)")
+_TO_LEVEL = re.compile(r"\s?(?:으)?로\s?(?:[가-힣]{1,6}\s)?(?:다시\s)?(높아|올라|상승|반등|늘어|늘었|낮아|떨어|하락|둔화|줄어|줄었)")
 _SIZE = re.compile(r"폭")
 _LEVEL_UP = frozenset({"높아", "올라", "상승", "반등", "늘어", "늘었"})
-_UP = re.compile(r"증가|상승|늘|성장|확대|반등|회복|급증|뛰어|뛰었|오른|올라|올랐|오르|플러스|높아|커지|커졌")
+_UP = re.compile(r"증가|상승|늘|느는|느나|느니|성장|확대|반등|회복|급증|뛰어|뛰었|오른|올라|올랐|오르|플러스|높아|커지|커졌")
 # After an explicit comparison (A가 B보다 4.3%p 높다), comparative adjectives carry the sign too;
 # 앞서다 / 뒤처지다 compare by themselves (A가 B를 17.7%p 앞선다).
 _COMPARED = re.compile(r"보다|대비|비해|비하면")
@@ -57,6 +57,7 @@ _AHEAD = re.compile(r"앞서|앞선|앞질|웃돌|상회")
 _BEHIND = re.compile(r"뒤처|뒤지|뒤진|밑돌|하회")
 _CLAUSE_END = re.compile(r"[\d.,;:!?()]")
 _TOPIC = re.compile(r"(?:은|는)\s")
+_OTHER_TOPIC = re.compile(r"(?:으)?로\s[가-힣]{1,4}(?:은|는)\s")
 _VERB_END = re.compile(r"(?:불과|그쳐|그치|달해|달하며|이며|이고|였고|였으며|으로\s?나타|을\s?기록|를\s?기록)")
 _CLAUSE_SPLIT = re.compile(r"[.,;:!?]")
 
@@ -122,6 +123,8 @@ def _direction(text: str, start: int, end: int) -> int:
     after = after[: verb.start()] if verb else after
     if _TOPIC.match(after):  # "36.7%는 둔화 흐름이 반전될": the number is the topic, not the change
         after = ""
+    elif (topic := _OTHER_TOPIC.search(after)) is not None:  # "20.7%로 속도는 다소 낮아졌으나": the speed fell
+        after = after[: topic.start()]
     before = _CLAUSE_SPLIT.split(text[max(0, start - 10) : start])[-1]
     compared = bool(_COMPARED.search(text, max(0, start - 40), start))
     for window in (after, before):

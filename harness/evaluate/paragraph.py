@@ -35,6 +35,7 @@ from harness.evaluate.subject import Subject
 
 REACH = 60
 _PAREN = re.compile(r"\([^()]*\)")
+_BLANK_ASIDE = re.compile(r"\(\s*\)")
 _FAMILY = {"%": "%", "%p": "%p", "배": "배", "건": "n", "개": "n", "곳": "n", "명": "n", "종": "n", "회": "n"}
 _BRAND_REFERENCE = re.compile(r"보다|대비|비해|비하면|비교|과의|와의")
 _BRAND_OF = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?$")
@@ -232,7 +233,7 @@ class Paragraph:
         """The brand is what number ``i`` compares against: ``B보다``, ``B와의 격차``, ``B의 1.4배``,
         ``B를 17.7%p 앞선다``."""
         stated = self.numbers[i]
-        between = self.masked[mention.end : stated.start]
+        between = _BLANK_ASIDE.sub("", self.masked[mention.end : stated.start])  # "마더케이(99건)의 세 배"
         if _BRAND_REFERENCE.search(between):
             return True
         if stated.unit in ("배", "%") and _BRAND_OF.fullmatch(between):

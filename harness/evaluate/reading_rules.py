@@ -12,6 +12,7 @@ not there (then ``claims`` reads the number as usual):
   tag named nearest before the number is attached to (a tag may be named by its first word);
 - **per one**: ``리뷰 1건당`` is the unit of a rate;
 - **estimated revenue**: ``추정 매출 약 3,532만 원`` where legacy facts estimate it;
+- **shares of stated counts**: ``599건으로 전체 리뷰 600건의 99.8%``: the earlier count over the base;
 - **yearly lists**: ``2021년의 108건 증가였고, 그 뒤로는 해마다 71건, 85건, 80건씩``: the k-th figure
   of a list said year by year belongs to the k-th year after the one named before it.
 """
@@ -21,18 +22,21 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from harness.evaluate.candidate import COUNT, Candidate
+from harness.evaluate.candidate import COUNT, PERCENT, Candidate
 from harness.evaluate.claim import Claim
 from harness.evaluate.mentions import CLAUSE_BREAK, is_year
 from harness.evaluate.paragraph import Paragraph, family
 
 _POSITION = re.compile(r"(?:하위|상위|상하위|가운데|중간)\s?$")
+_QUANTILE_WORDS = re.compile(r"(?:하위|상위|상하위)\s?\d+\s?%\s?(?:지점|구간|선)|사분위|분위")
 _PRICE_WORDS = re.compile(r"가격|원(?![가-힣])|지점|분위")
 _BASE_BEFORE = re.compile(r"(?:전체|총)\s?리뷰(?:\s?수)?(?:는|은|가)?\s?$|별점\s?(?:합계|총합)\s?$|"
                           r"별점이\s?(?:있는|매겨진|달린|남겨진)\s?(?:리뷰\s?)?$|(?:제외한|뺀)\s?(?:리뷰\s?)?$")
 _BASE_AFTER = re.compile(r"\s?(?:을|를)?\s?(?:분모로|기준으로|기준)")
+_OF_BASE = re.compile(r"\s?(?:의|중|가운데)\s?")
 _ESTIMATED_REVENUE = re.compile(r"추정\s?(?:매출|판매액)|(?:매출|판매액)\s?추정(?:치|액)?")
 _PER = re.compile(r"\s?당")
+_WHOLE_AFTER = re.compile(r"\s?(?:가운데|중)(?![가-힣])")
 _TAG_WORD = re.compile(r"태그")
 _YEARLY = re.compile(r"해마다|매년|매해|차례로|연이어|순서대로")
 _AFTERWARDS = re.compile(r"뒤로|이후|이어|다음")
@@ -49,6 +53,17 @@ def price_position(para: Paragraph, i: int) -> Claim | None:
     if not _PRICE_WORDS.search(sentence):
         return None
     return Claim("price quantile", frozenset({"quantile"}), restated=replace(stated, context=""))  # not a rank
+
+
+def price_spread(para: Paragraph, i: int) -> frozenset[str] | None:
+    """A multiple in a sentence about prices: of the two prices it just stated (``13만 원, 128만 원으로
+    9배``, a range ``1만~6만 원으로``), else of two quantiles it names (``하위 25% 지점의 두 배``)."""
+    stated = para.numbers[i]
+    start = para.sentence_start(stated.start)
+    prices = [n for n in para.numbers if start <= n.start < stated.start and n.unit == "원"]
+    if len(prices) >= 2 or (prices and prices[-1].high is not None):
+        return frozenset({"stated"})
+    return frozenset({"price_ratio"}) if _QUANTILE_WORDS.search(para.text, start, stated.start) else None
 
 
 def review_base(para: Paragraph, i: int) -> Claim | None:
@@ -71,8 +86,8 @@ def review_base(para: Paragraph, i: int) -> Claim | None:
 def tag_count(para: Paragraph, i: int) -> Claim | None:
     """``'재구매 의사 있어요'가 붙은 상품이 15개``: the count of the tag named nearest before the number."""
     stated = para.numbers[i]
-    if family(stated) != "n" or not para.subject.tags:
-        return None
+    if family(stated) != "n" or not para.subject.tags or _WHOLE_AFTER.match(para.text, stated.end):
+        return None  # "상품 80개 중 33개": 80 is the whole the tag's products are counted in
     start = para.sentence_start(stated.start)
     clause = para.text[start : stated.end + 8]
     if not _TAG_WORD.search(clause) and "붙은" not in clause:
@@ -82,8 +97,9 @@ def tag_count(para: Paragraph, i: int) -> Claim | None:
     if not found:
         return None
     pos, tag = max(found)
-    if CLAUSE_BREAK.search(para.masked, start + pos, stated.start) and not _TAG_WORD.search(before[pos:]):
-        return None
+    between = para.masked[start + pos : stated.start]
+    if CLAUSE_BREAK.search(between) or para.subject.names_term(para.masked[start:stated.start], marked=True) not in (None, tag):
+        return None  # "'정확해요' 태그가 ..., 귀적외선(32개)": another term's own count
     return Claim(f"tag {tag}", frozenset({"term"}), extra=para.subject.term_candidates(tag))
 
 
@@ -137,3 +153,19 @@ def per_one(para: Paragraph, i: int) -> Claim | None:
     if stated.value != 1 or family(stated) != "n" or not _PER.match(para.text, stated.end):
         return None
     return Claim("per one", frozenset({"per_one"}), extra=(Candidate(1.0, COUNT, "per one", measure="per_one"),))
+
+
+def stated_share(para: Paragraph, i: int) -> Claim | None:
+    """``그해 리뷰는 599건으로 전체 리뷰 600건의 99.8%``: the share an earlier count of the sentence is of
+    the count the percentage is said of (an error in either count is that count's own)."""
+    stated = para.numbers[i]
+    if stated.unit != "%" or stated.form != "digits" or stated.high is not None or i < 2:
+        return None
+    base, start = para.numbers[i - 1], para.sentence_start(stated.start)
+    if base.unit != "건" or base.start < start or not _OF_BASE.fullmatch(para.masked[base.end : stated.start]):
+        return None
+    parts = [n for n in para.numbers[: i - 1] if n.start >= start and n.unit == "건" and 0 < n.value <= base.value]
+    if not parts or not base.value:
+        return None
+    share = Candidate(parts[-1].value / base.value * 100, PERCENT, "share of the stated figures", measure="stated")
+    return Claim("share of the stated figures", frozenset({"stated"}), extra=(share,))

@@ -50,7 +50,7 @@ BOTTLE: dict[str, Any] = {
         {"year": 2023, "reviewCount": 230, "growthRate": 9.5238, "estimatedUnits": 920, "priceRef": 20000,
          "estimatedRevenue": 18400000},
         {"year": 2024, "reviewCount": 240, "growthRate": 4.3478, "estimatedUnits": 960, "priceRef": 20000,
-         "estimatedRevenue": 19200000},
+         "estimatedRevenue": 19200000, "monthsCovered": 12.0},
     ],
 }
 _FACTS = {"mat": MAT, "bottle": BOTTLE}
@@ -87,6 +87,24 @@ def _outcomes(name: str, text: str) -> dict[str, str]:
         # legacy estimates: units per review, units, an estimated revenue called an estimate
         ("bottle", "리뷰 1건당 판매 4개를 가정하면 추정 판매량은 2020년 400개에서 2024년 960개로 늘었습니다."),
         ("bottle", "기준가 20,000원을 곱한 추정 매출은 약 800만 원에서 약 1,920만 원으로 커졌습니다."),
+        ("mat", "하위 10% 지점이 3만 원인 반면 상위 10% 지점은 15만 원입니다."),  # 원 + 인, not 원인
+        ("mat", "하위 10% 지점이 3만 원, 상위 10% 지점이 15만 원으로 5배 차이가 납니다."),  # the stated prices
+        ("mat", "가격은 3만~15만 원으로 5배 넘게 벌어져 있습니다."),  # a stated range
+        ("mat", "리뷰 1,000건 중 브랜드가 확인된 리뷰는 980건입니다."),
+        ("mat", "브랜드가 없는 리뷰는 20건, 비중 2%에 그쳐 점유율 해석에는 영향이 작습니다."),  # specific over generic
+        ("mat", "포근매트와 말랑의 합은 81.6%, 코지룸은 18.4%로, 앞의 두 브랜드가 4.4배 규모입니다."),
+        ("mat", "별점 합계 999건 기준으로 5점은 70.0%이며, 총 리뷰 수 1,000건과는 1건 차이입니다."),
+        ("mat", "단일 브랜드인 포근매트가 500건을 모았습니다."),
+        ("mat", "코지룸(180건)과 비교하면 선두와의 배율은 2.8배입니다."),  # a neutral multiple: larger over smaller
+        ("mat", "'두께감 좋아요' 태그는 상품 80개 중 33개에 붙어 있습니다."),
+        ("bottle", "2022년에도 210건으로 60건 느는 등 증가가 이어졌습니다."),
+        ("bottle", "증가율은 2023년 9.5%로 한풀 꺾이며 낮아졌습니다."),  # a level's trend after an adverb
+        ("bottle", "2024년 증가율은 4.3%로 속도는 다소 낮아졌으나 증가세는 이어졌습니다."),  # the speed fell, not the rate
+        ("bottle", "2024년 리뷰 240건은 2020년의 2.4배이고, 2020~2024년 누적으로는 140% 늘었습니다."),
+        ("bottle", "2024년 리뷰는 240건으로 전체 리뷰 930건의 25.8%입니다."),
+        ("bottle", "2024년 리뷰는 월평균 20건꼴입니다."),
+        ("bottle", "새록(330건)의 두 배 가까이를 모아젖병이 가져갔습니다."),
+        ("bottle", "새록은 리뷰가 330건으로 선두의 2분의 1 수준입니다."),
     ],
 )
 def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> None:
@@ -109,6 +127,15 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
          "contradicted"),
         ("bottle", "기준가 20,000원을 곱한 추정 매출은 약 900만 원입니다.", "약 900만 원", "contradicted"),
         ("bottle", "매출은 약 800만 원입니다.", "약 800만 원", "unverifiable"),  # real revenue: no facts carry it
+        ("mat", "하위 10% 지점이 3만 원, 상위 10% 지점이 15만 원으로 3배 차이가 납니다.", "3배", "contradicted"),
+        ("mat", "리뷰 1,000건 중 브랜드가 확인된 리뷰는 990건입니다.", "990건", "contradicted"),
+        ("mat", "브랜드가 없는 리뷰는 20건, 비중 5%에 그쳐 점유율 해석에는 영향이 작습니다.", "5%", "contradicted"),
+        ("mat", "포근매트와 말랑의 합은 81.6%, 코지룸은 18.4%로, 앞의 두 브랜드가 3.4배 규모입니다.", "3.4배", "contradicted"),
+        ("mat", "코지룸(180건)과 비교하면 선두와의 배율은 3.8배입니다.", "3.8배", "contradicted"),
+        ("bottle", "2020~2024년 누적으로는 24.1% 늘었습니다.", "24.1%", "contradicted"),  # the CAGR, not the whole change
+        ("bottle", "2024년 리뷰는 240건으로 전체 리뷰 930건의 28.5%입니다.", "28.5%", "contradicted"),
+        ("bottle", "새록(330건)의 세 배 가까이를 모아젖병이 가져갔습니다.", "세 배 가까이", "contradicted"),
+        ("bottle", "2024년 증가율은 4.3%로 다시 높아졌습니다.", "4.3%", "contradicted"),  # it fell from 9.5%
     ],
 )
 def test_reading_rules__wrong_claims_flagged(name: str, text: str, wrong: str, outcome: str) -> None:
