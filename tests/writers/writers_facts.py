@@ -74,7 +74,8 @@ def make_facts(
         "ratingHistogram": {str(i + 1): v for i, v in enumerate(hist)},
         "zeroReviewRatio": zero_ratio if total else 1.0,
         "lowRatingRatio": (hist[0] + hist[1]) / hist_total if hist_total else 0.0,
-        "top3BrandShare": sum(shares[:3]),
+        # From the counts, as the facts engine computes it: a sum of three float shares can exceed 1.0.
+        "top3BrandShare": sum(sorted(brand_reviews, reverse=True)[:3]) / branded if branded else 0,
         "topBrands": top,
         "topTags": [{"tag": t, "count": c} for t, c in tags],
         "topSegments": [{"segment": s, "count": c} for s, c in segments],
