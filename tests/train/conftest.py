@@ -9,15 +9,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import short_summary, small_facts, summary
+from helpers import FAST_LORA, FAST_TRAIN, TEST_SPEC, TEST_SYSTEM, short_summary, small_facts, summary
 
 from harness.jsonl import write_jsonl
-from harness.train.config import LoraSettings, TrainerSettings
 from harness.train.prompt import build_messages
-
-TEST_SYSTEM = "요약하십시오."
-TEST_SPEC = {"layers": 2, "hidden": 64, "intermediate": 128, "heads": 2, "kv_heads": 1, "vocab": 500,
-             "pretrain_steps": 4, "seq_len": 64, "batch": 4, "lr": 3e-3}
 
 
 @pytest.fixture(scope="session")
@@ -43,11 +38,6 @@ def sft_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     write_jsonl(path, rows)
     return path
-
-
-FAST_TRAIN = TrainerSettings(epochs=1, max_steps=6, batch_size=2, grad_accum=1, logging_steps=1, save_steps=3,
-                             learning_rate=5e-3, warmup_ratio=0.0, max_length=1024)  # fmt: skip
-FAST_LORA = LoraSettings(r=8, alpha=16, dropout=0.0)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harness.train.config import LoraSettings, TrainerSettings
+
+# Shared by conftest's fixtures and the tests: kept here, not in conftest, because ``from conftest
+# import`` resolves to whichever directory's conftest pytest imported first.
+TEST_SYSTEM = "요약하십시오."
+TEST_SPEC = {"layers": 2, "hidden": 64, "intermediate": 128, "heads": 2, "kv_heads": 1, "vocab": 500,
+             "pretrain_steps": 4, "seq_len": 64, "batch": 4, "lr": 3e-3}
+FAST_TRAIN = TrainerSettings(epochs=1, max_steps=6, batch_size=2, grad_accum=1, logging_steps=1, save_steps=3,
+                             learning_rate=5e-3, warmup_ratio=0.0, max_length=1024)  # fmt: skip
+FAST_LORA = LoraSettings(r=8, alpha=16, dropout=0.0)
+
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "reference_facts.jsonl"
 
 

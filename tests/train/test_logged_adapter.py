@@ -9,8 +9,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
-from conftest import TEST_SYSTEM
-from helpers import small_facts
+from helpers import TEST_SYSTEM, small_facts
 from mlflow import MlflowClient
 
 from harness.errors import InputError

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import FAST_LORA, FAST_TRAIN, TEST_SYSTEM
-from helpers import small_facts
+from helpers import FAST_LORA, FAST_TRAIN, TEST_SYSTEM, small_facts
 
 from harness.errors import InputError
 from harness.train.config import GenerationSettings, TrainerSettings

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEST_SYSTEM
-from helpers import small_facts
+from helpers import TEST_SYSTEM, small_facts
 from pydantic import ValidationError
 
 from harness.errors import InputError
