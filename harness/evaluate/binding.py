@@ -28,7 +28,7 @@ _PRONOUN = re.compile(r"이들|이\s?브랜드들|이들\s?브랜드|세\s?곳|�
 _FROM_TO = re.compile(r"부터[^,.]{0,20}까지")
 _UP_TO = re.compile(r"까지\s?(?:[가-힣]{0,3}\s)?(?:더하|합치|합하|포함|모두|함께)")
 _TOPIC_UNITS = ("%", "%p", "배")
-_REST_BRANDS = re.compile(r"(?:나머지|그\s?외|기타|이외)(?:의)?\s?(?:[\d가-힣]{0,4}\s?)?(?:브랜드|업체)")
+_REST_BRANDS = re.compile(r"(?:나머지|그\s?외|기타|이외)(?:의)?\s?(?:[\d가-힣]{0,4}\s?)?(?:브랜드|업체)|나머지(?:는|가|도)\s")
 _RANGE_END = re.compile(r"\s?(?:부터|까지|에서|사이)")
 _EXCLUDED = re.compile(r"이를\s?(?:제외|빼|뺀|제하)|그\s?해를\s?(?:제외|빼)")
 _FROM = re.compile(r"\s?에서(?!는|도)")
@@ -79,6 +79,9 @@ def bind_years(para: Paragraph, i: int) -> YearBinding:
         if listed is not None:
             return YearBinding(frozenset({listed}), (listed, None), dated=True)
         return YearBinding(frozenset(range(span[0], span[1] + 1)), None, span)
+    if owner is None and (within := _within_year(para, i)) is not None:
+        # "2023년에 97건에서 82건으로 15건 줄어": the end of the change and the change are the year's
+        return YearBinding(frozenset({within.year}), (within.year, None), None, (), True)
     if owner is None:
         # a year marked as a reference after its own figure ("2024년 증가율 17.9%보다") owns only that figure
         owners = [y for y in before if not y.direct and (not y.reference or _own_figure(para, y) is stated)
@@ -107,6 +110,19 @@ def _changes_within(para: Paragraph, i: int) -> bool:
     nxt = next((n for n in para.numbers[i + 1 :] if not para.paren_of(n.start)), None)
     return nxt is not None and nxt.unit == stated.unit and not any(
         stated.end <= y.start < nxt.start for y in para.years) and bool(re.match(r"\s?(?:으)?로", para.text[nxt.end :]))
+
+
+def _within_year(para: Paragraph, i: int) -> YearMention | None:
+    """The year of ``Y년에 A에서 B로 (C 줄어)`` when number ``i`` is B or C (A is the year before's)."""
+    start = para.sentence_start(para.numbers[i].start)
+    previous = [k for k in range(i) if para.numbers[k].start >= start and not para.paren_of(para.numbers[k].start)
+                and not is_year(para.numbers[k])][-2:]
+    for k in reversed(previous):
+        if not (_FROM.match(para.text, para.numbers[k].end) and _changes_within(para, k)):
+            continue
+        years = [y for y in para.years_before(k) if _own_figure(para, y) is para.numbers[k]]
+        return years[-1] if years else None
+    return None
 
 
 def _own_figure(para: Paragraph, year: YearMention) -> StatedNumber | None:
@@ -158,6 +174,8 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
     rest_named = _REST_BRANDS.search(window) is not None
     if not groups and not aside and not rest_named and (_PRONOUN.search(window) or (_SUM.search(window) and len(names) < 2)):
         earlier = list(dict.fromkeys(b.index for b in para.brands_earlier(i)))
+        if not earlier and (carried := para.anaphor_brand(i)) is not None:  # "이는 ..., 코코맘과 합치면"
+            earlier = [carried.index]
         if earlier:  # "잉글레시나와 함께 약 49%", "꿈비까지 더하면", "네 브랜드의 합계", "이들과 4위 사이"
             sets.add(frozenset(names) | frozenset(earlier))
             sets |= {frozenset({earlier[-1], n}) for n in names} | {frozenset(names) | {earlier[-1]}}
@@ -168,6 +186,8 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
             sets.add(frozenset(range(counted)))
     if len(names) >= 2 and _SUM.search(window) and not aside:
         sets.add(frozenset(names))
+        if _FROM_TO.search(para.masked[para.sentence_start(stated.start) : para.window_start(i)]):
+            sets.add(frozenset(range(min(names), max(names) + 1)))  # "5위 A부터 C까지 ..., 합쳐도 24.0%": A to C
     elif names:
         sets |= {frozenset({n}) for n in names}
         if len(names) >= 2:
@@ -208,7 +228,7 @@ def rank_brands(para: Paragraph, i: int) -> list[BrandMention]:
     return [b for b in para.brands_in_window(i)[0] if not b.by_rank]
 
 
-_NOT_A_RANK_CLAIM = re.compile(r"\s?(?:권|까지|안|이내|보다|와|과|대비|에\s?비해|부터)")
+_NOT_A_RANK_CLAIM = re.compile(r"\s?(?:권|까지|안|이내|보다|와|과|대비|에\s?비해|부터|의\s?(?:약\s?)?[\d두세네다절])")
 _NAME_AFTER_RANK = re.compile(r"\s?(?:(?:브랜드|업체)(?:인|는|은)?\s?|인\s?)?")
 
 

@@ -120,6 +120,8 @@ class Claim:
             return self.years is None and self.year_pair is None
         if len(cand.years) == 1:
             return self.years is None or cand.years[0] in self.years
+        if self.year_pair is not None and self.year_pair[1] is None and self.year_pair[0] is not None:
+            return cand.years[0] == self.year_pair[0] and cand.years[1] < cand.years[0]  # unnamed: an earlier year
         return self.year_pair is None or _pair_ok(self.year_pair, cand.years)
 
 

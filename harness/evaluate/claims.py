@@ -41,7 +41,9 @@ from harness.evaluate.cues import SHARE_MEASURES, is_specific, measures_named, n
 from harness.evaluate.mentions import is_year
 from harness.evaluate.paragraph import Paragraph, family
 from harness.evaluate.reading_rules import (
+    compared_level,
     estimated_revenue,
+    label,
     per_one,
     price_position,
     price_spread,
@@ -87,6 +89,7 @@ _TEXT_NEAR = re.compile(r"텍스트|본문")
 _AGGREGATE = re.compile(r"전체|누적|총|합계|모두|통틀어")
 _CUMULATIVE = re.compile(r"누적|통틀어|전체\s?기간")
 _YEARLY_MEAN = re.compile(r"연평균|연\s?평균|CAGR|연복리|매년\s?평균")
+_ANNUALIZED = re.compile(r"연환산|연간\s?환산|연율\s?환산|연간으로\s?환산")
 _NEUTRAL = re.compile(r"배율|차이")
 _OF = re.compile(r"의\s?(?:약\s?|거의\s?)?$")
 
@@ -103,7 +106,7 @@ def _claim(para: Paragraph, i: int) -> Claim:
     stated = para.numbers[i]
     if is_year(stated):
         return year_claim(para, i)
-    if (special := estimated_revenue(para, i) or per_one(para, i) or price_position(para, i)) is not None:
+    if (special := estimated_revenue(para, i) or per_one(para, i) or price_position(para, i) or label(para, i)):
         return special
     if stated.unit in _UNATTRIBUTED_UNITS or stated.context in ("hhi", "rating") or _quoted(para.text, stated):
         return NO_CLAIM
@@ -120,6 +123,8 @@ def _claim(para: Paragraph, i: int) -> Claim:
         return NO_CLAIM
     claim = threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i)
     claim = claim or _measured(para, i, stated)
+    if (wrong := compared_level(para, i)) is not None:
+        return wrong
     base = review_base(para, i) if claim.alternative is None else None
     return replace(claim, alternative=base) if base is not None else claim
 
@@ -138,6 +143,11 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         return Claim("a measure the facts do not carry", absent=True)
     whole = _WHOLE.match(para.text, stated.end) is not None and family(stated) == "n"
     brands, years = bind_brands(para, i), bind_years(para, i)
+    partial = para.subject.partial_years
+    if len(partial) == 1 and _ANNUALIZED.search(window) and partial[0] not in (years.pair or ()):
+        # "연환산 781건은 2020년의 3.4배": an annualised figure is the partial year's, whatever year came before
+        ref = years.pair[1] if years.pair is not None and years.pair[1] != partial[0] else None
+        years = YearBinding(frozenset(partial), (partial[0], ref), dated=True)
     listed = yearly_list_year(para, i)
     if listed is not None:  # "해마다 71건, 85건, 80건씩 늘어": one year each, the closing word's sign for all
         years = YearBinding(frozenset({listed[0]}), (listed[0], None), dated=True)

@@ -25,7 +25,7 @@ from harness.evaluate.candidate import (
     YEAR,
     Candidate,
 )
-from harness.evaluate.fact_fields import as_dict, as_records, brands_of, growth_of, metrics_of, num
+from harness.evaluate.fact_fields import as_dict, as_records, branded_reviews, growth_of, metrics_of, num
 
 _QUANTILE = "p"
 
@@ -60,12 +60,8 @@ def price_figures(facts: dict[str, Any]) -> Iterable[Candidate]:
 def review_bases(facts: dict[str, Any]) -> Iterable[Candidate]:
     """Reviews without a brand (all reviews less the branded ones the shares are over), and star
     shares over every review where the rated reviews are fewer (``전체 리뷰 2,500건을 분모로 하면 5점은 71.8%``)."""
-    metrics, quality = metrics_of(facts), as_dict(facts.get("dataQuality"))
-    total = num(metrics.get("totalReviewCount"))
-    branded = num(quality.get("brandedReviewCount"))
-    if branded is None:
-        bases = [c / s for b in brands_of(facts) if (s := num(b.get("share"))) and (c := num(b.get("reviewCount")))]
-        branded = round(bases[0]) if bases else None
+    metrics = metrics_of(facts)
+    total, branded = num(metrics.get("totalReviewCount")), branded_reviews(facts)
     if total is not None and branded is not None and total >= branded:
         yield Candidate(total - branded, REVIEWS, "unbrandedReviews", measure="unbranded")
     hist = {str(k): v for k, raw in as_dict(metrics.get("ratingHistogram")).items() if (v := num(raw)) is not None}

@@ -78,6 +78,16 @@ def brands_of(facts: dict[str, Any]) -> list[dict[str, Any]]:
     return as_records(metrics_of(facts).get("topBrands"))
 
 
+def branded_reviews(facts: dict[str, Any]) -> float | None:
+    """The reviews the brand shares are over: ``dataQuality.brandedReviewCount``, or for legacy facts
+    the base the leading brand's count and share imply."""
+    branded = num(as_dict(facts.get("dataQuality")).get("brandedReviewCount"))
+    if branded is None:
+        bases = [c / s for b in brands_of(facts) if (s := num(b.get("share"))) and (c := num(b.get("reviewCount")))]
+        branded = float(round(bases[0])) if bases else None
+    return branded
+
+
 def growth_of(facts: dict[str, Any]) -> list[dict[str, Any]]:
     """The growth rows with a usable year, oldest first."""
     rows = [row for row in as_records(facts.get("growthData")) if _year(row) is not None]

@@ -284,7 +284,8 @@ class FactIndex:
                 if self.matches(replace(numbers[i], direction=0), claim, near):
                     break  # true of its own year with the other sign: the direction is what is wrong
                 alt = [c for c in self.matches(numbers[i], claim.relaxed(), near) if _another_year(c, claim)]
-                confirmed = any(right[j] and binder in claims[j].bound_by for j in range(len(claims)) if j != i)
+                confirmed = any(right[j] and binder in claims[j].bound_by and self._dated(numbers[j], claims[j], text)
+                                for j in range(len(claims)) if j != i)
                 if alt and not confirmed:
                     labels = tuple(dict.fromkeys(c.label for c in alt))
                     checks[i] = NumberCheck(numbers[i], labels, SUPPORTED, f"{claim.what}; true of another year")
@@ -292,6 +293,10 @@ class FactIndex:
                         checks[k] = NumberCheck(numbers[k], (), CONTRADICTED, f"year of {numbers[i].text}")
                         blamed.add(k)
                     break
+
+    def _dated(self, stated: StatedNumber, claim: Claim, text: str) -> bool:
+        """Supported by a figure of a particular year (``전체 리뷰 40건`` is no year's: it confirms none)."""
+        return any(c.years for c in self.matches(stated, claim, _reviews_near(text, stated)))
 
     def _rank_beside_wrong_name(self, text: str, numbers: list[StatedNumber], claims: list[Claim],
                                 checks: list[NumberCheck]) -> None:

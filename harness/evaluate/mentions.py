@@ -148,7 +148,9 @@ def find_years(text: str, numbers: Sequence[StatedNumber], masked: str | None = 
         opens, closes = bool(_OPENS.match(text, stated.end)), bool(_CLOSES.match(text, stated.end))
         found.append(YearMention(stated.start, stated.end, last, int(stated.value), ref, direct, opens, closes))
     for match in relative:
-        before = [y for y in found if y.end <= match.start() and not y.reference]
+        # against the last year talked about: not one compared with (2021년보다), but one whose own figure
+        # starts a change (2023년에 97건에서 82건으로 ... 이듬해) still is
+        before = [y for y in found if y.end <= match.start() and not y.direct]
         if not before:
             continue
         word = match.group(1)

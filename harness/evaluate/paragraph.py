@@ -35,6 +35,7 @@ from harness.evaluate.subject import Subject
 
 REACH = 60
 _PAREN = re.compile(r"\([^()]*\)")
+_ANAPHOR = re.compile(r"\s*(?:이는|이\s?브랜드(?:는|의|가)|해당\s?브랜드(?:는|의|가))\s")
 _BLANK_ASIDE = re.compile(r"\(\s*\)")
 _FAMILY = {"%": "%", "%p": "%p", "배": "배", "건": "n", "개": "n", "곳": "n", "명": "n", "종": "n", "회": "n"}
 _BRAND_REFERENCE = re.compile(r"보다|대비|비해|비하면|비교|과의|와의")
@@ -202,6 +203,17 @@ class Paragraph:
         stated = self.numbers[i]
         lo, hi = self.sentence_start(stated.start), self.window_start(i)
         return [b for b in self.brands if lo <= b.start and b.end <= hi and not b.by_rank and not self.paren_of(b.start)]
+
+    def anaphor_brand(self, i: int) -> BrandMention | None:
+        """``... 노즈프리다는 149건을 차지합니다. 이는 ...``: the brand a sentence opening on 이는 carries over
+        (the last one the sentence before named)."""
+        start = self.sentence_start(self.numbers[i].start)
+        if not _ANAPHOR.match(self.text, start) or start == 0:
+            return None
+        before = self.sentence_start(start - 1)
+        named = [b for b in self.brands if before <= b.start and b.end <= start and not b.by_rank
+                 and not self.paren_of(b.start)]
+        return named[-1] if named else None
 
     def star_tokens(self, i: int, least: int) -> bool:
         """At least ``least`` star ratings (``5점``, ``1~2점``) named in the number's window."""

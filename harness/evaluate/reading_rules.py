@@ -13,6 +13,8 @@ not there (then ``claims`` reads the number as usual):
 - **per one**: ``리뷰 1건당`` is the unit of a rate;
 - **estimated revenue**: ``추정 매출 약 3,532만 원`` where legacy facts estimate it;
 - **shares of stated counts**: ``599건으로 전체 리뷰 600건의 99.8%``: the earlier count over the base;
+- **labels**: ``80매 10팩`` where a segment is named so: the label, not a figure;
+- **compared levels**: ``합계는 36.2%로, 브라운 단독보다 작습니다`` must hold against that brand's share;
 - **yearly lists**: ``2021년의 108건 증가였고, 그 뒤로는 해마다 71건, 85건, 80건씩``: the k-th figure
   of a list said year by year belongs to the k-th year after the one named before it.
 """
@@ -37,6 +39,9 @@ _OF_BASE = re.compile(r"\s?(?:의|중|가운데)\s?")
 _ESTIMATED_REVENUE = re.compile(r"추정\s?(?:매출|판매액)|(?:매출|판매액)\s?추정(?:치|액)?")
 _PER = re.compile(r"\s?당")
 _WHOLE_AFTER = re.compile(r"\s?(?:가운데|중)(?![가-힣])")
+_COUNTER = re.compile(r"[가-힣]{1,2}(?![가-힣])|[가-힣](?=[가-힣])")
+_THAN = re.compile(r"\s?(?:단독|혼자|한\s?곳)?\s?(?:보다|에\s?비해|대비)\s?")
+_MORE_LESS = re.compile(r"(높|많|크|앞서|웃돌)|(?:낮|적|작|뒤처|밑돌)")
 _TAG_WORD = re.compile(r"태그")
 _YEARLY = re.compile(r"해마다|매년|매해|차례로|연이어|순서대로")
 _AFTERWARDS = re.compile(r"뒤로|이후|이어|다음")
@@ -169,3 +174,42 @@ def stated_share(para: Paragraph, i: int) -> Claim | None:
         return None
     share = Candidate(parts[-1].value / base.value * 100, PERCENT, "share of the stated figures", measure="stated")
     return Claim("share of the stated figures", frozenset({"stated"}), extra=(share,))
+
+
+def label(para: Paragraph, i: int) -> Claim | None:
+    """``대용량 구성(80매 등)``: a number with a counter no figure uses, quoted from a segment's label."""
+    stated = para.numbers[i]
+    counter = _COUNTER.match(para.text, stated.end)
+    if stated.unit or counter is None or not para.subject.labels:
+        return None
+    if para.text[stated.start : counter.end()].replace(" ", "") not in para.subject.labels.replace(" ", ""):
+        return None
+    return Claim("a segment's label", frozenset({"label"}),
+                 extra=(Candidate(stated.value, COUNT, "segment label", measure="label"),))
+
+
+def compared_level(para: Paragraph, i: int) -> Claim | None:
+    """``합계는 36.2%로, 브라운 단독보다 작습니다``: a share said to be above (or below) a brand named after
+    it must be; when it is not, the number carries the error (its comparison is wrong). None otherwise."""
+    stated = para.numbers[i]
+    if stated.unit != "%" or stated.high is not None:
+        return None
+    rest = para.masked[stated.end : stated.end + 40]
+    cut = re.search(r"[.;!?]", rest)
+    rest = rest[: cut.start()] if cut else rest
+    for brand in para.brands:
+        if brand.by_rank or not stated.end <= brand.start < stated.end + len(rest):
+            continue
+        compared = _THAN.match(para.masked, brand.end)
+        share = para.subject.shares[brand.index] if brand.index < len(para.subject.shares) else None
+        if compared is None or share is None:
+            return None
+        word = _MORE_LESS.search(para.masked, compared.end(), compared.end() + 8)
+        if word is None:
+            return None
+        sign = 1 if word.group(1) else -1
+        if (stated.value - share * 100) * sign < 0:
+            never = Candidate(-1.0, "never", "comparison does not hold", measure="compared")
+            return Claim(f"above or below {para.subject.name(brand.index)}", frozenset({"compared"}), extra=(never,))
+        return None
+    return None

@@ -68,7 +68,10 @@ def bounded_brands(para: Paragraph, stated: StatedNumber, brands: BrandBinding) 
     below = stated.bound == "upper"
     names = list(brands.names)
     if brands.rest_of is not None:
-        names = [n for n in range(len(subject.shares)) if n not in brands.rest_of]
+        # "마미포코(12%대)와 킨도(8%대)가 중위권을, 나머지는 모두 7% 미만": below the listed middle, the
+        # rest are the brands ranked after the first one listed
+        after = min(brands.rest_of) if below else -1
+        names = [n for n in range(len(subject.shares)) if n not in brands.rest_of and n > after]
         if not below:  # brands after the list are smaller still: a lower bound cannot hold for them all
             complete = subject.brand_count is not None and subject.brand_count <= len(subject.shares)
             if not complete:

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.evaluate.candidate import ITEMS, MENTIONS, PERCENT, PRICE, REVIEWS, Candidate
-from harness.evaluate.fact_fields import as_dict, as_records, brands_of, growth_of, metrics_of, num, years_of
+from harness.evaluate.fact_fields import (
+    as_dict,
+    as_records,
+    branded_reviews,
+    brands_of,
+    growth_of,
+    metrics_of,
+    num,
+    years_of,
+)
 from harness.evaluate.mentions import brand_aliases
 
 _CLASSIFIER = r"(?:\s?(?:태그|키워드|해시태그|상황|장면|맥락|타입|유형|세그먼트))?"
@@ -40,6 +49,8 @@ class Subject:
     totals: tuple[Candidate, ...] = ()
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
     revenues: tuple[Candidate, ...] = ()
+    labels: str = ""
+    partial_years: tuple[int, ...] = ()
 
     @classmethod
     def from_facts(cls, facts: dict[str, Any]) -> Subject:
@@ -58,6 +69,8 @@ class Subject:
             _tags(facts),
             tuple(Candidate(v, PRICE, f"estimatedRevenue:{int(float(r['year']))}", measure="revenue")
                   for r in growth_of(facts) if (v := num(r.get("estimatedRevenue"))) is not None),
+            " | ".join(str(r.get("segment") or "") for r in as_records(metrics_of(facts).get("topSegments"))),
+            tuple(int(float(r["year"])) for r in growth_of(facts) if num(r.get("annualizedReviewCount")) is not None),
         )
 
     def quotes_term(self, window: str) -> bool:
@@ -148,10 +161,7 @@ def _totals(facts: dict[str, Any]) -> tuple[Candidate, ...]:
     """The review totals a share is computed over: all reviews, the rated ones, the branded ones."""
     metrics = metrics_of(facts)
     rated = sum(v for v in (num(x) for x in as_dict(metrics.get("ratingHistogram")).values()) if v is not None)
-    branded = num(as_dict(facts.get("dataQuality")).get("brandedReviewCount"))
-    if branded is None:  # legacy facts: the base the shares imply
-        bases = [c / s for b in brands_of(facts) if (s := num(b.get("share"))) and (c := num(b.get("reviewCount")))]
-        branded = float(round(bases[0])) if bases else None
+    branded = branded_reviews(facts)
     values = (("metrics.totalReviewCount", num(metrics.get("totalReviewCount"))), ("ratingHistogram:total", rated or None),
               ("dataQuality.brandedReviewCount", branded))
     return tuple(Candidate(v, REVIEWS, label, measure="base_total") for label, v in values if v is not None)

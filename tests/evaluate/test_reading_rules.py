@@ -53,7 +53,23 @@ BOTTLE: dict[str, Any] = {
          "estimatedRevenue": 19200000, "monthsCovered": 12.0},
     ],
 }
-_FACTS = {"mat": MAT, "bottle": BOTTLE}
+WIPES: dict[str, Any] = {
+    "categoryId": 903, "categoryName": "아기물티슈",
+    "metrics": {
+        "productCount": 70, "brandCount": 7, "totalReviewCount": 1000,
+        "topBrands": [{"name": n, "reviewCount": c, "share": c / 1000} for n, c in (
+            ("가온", 300), ("나래", 220), ("다솜", 150), ("라온", 120), ("마루", 90), ("바다", 70), ("사랑", 50))],
+        "topSegments": [{"segment": "구성: 60매 8팩", "count": 12}],
+    },
+    "growthData": [
+        {"year": 2021, "reviewCount": 100, "growthRate": None, "monthsCovered": 12.0, "annualizedReviewCount": None},
+        {"year": 2022, "reviewCount": 150, "growthRate": 50.0, "monthsCovered": 12.0, "annualizedReviewCount": None},
+        {"year": 2023, "reviewCount": 120, "growthRate": -20.0, "monthsCovered": 12.0, "annualizedReviewCount": None},
+        {"year": 2024, "reviewCount": 180, "growthRate": 50.0, "monthsCovered": 12.0, "annualizedReviewCount": None},
+        {"year": 2025, "reviewCount": 60, "growthRate": -33.3333, "monthsCovered": 6.0, "annualizedReviewCount": 120},
+    ],
+}
+_FACTS = {"mat": MAT, "bottle": BOTTLE, "wipes": WIPES}
 
 
 def _outcomes(name: str, text: str) -> dict[str, str]:
@@ -105,6 +121,17 @@ def _outcomes(name: str, text: str) -> dict[str, str]:
         ("bottle", "2024년 리뷰는 월평균 20건꼴입니다."),
         ("bottle", "새록(330건)의 두 배 가까이를 모아젖병이 가져갔습니다."),
         ("bottle", "새록은 리뷰가 330건으로 선두의 2분의 1 수준입니다."),
+        # a change within one year, and the year after it
+        ("wipes", "2023년에 150건에서 120건으로 30건 줄었고, 이듬해 180건으로 50.0% 늘었습니다."),
+        ("wipes", "1위 가온(30.0%)과 3위 다솜(15.0%)의 격차는 15.0%p로, 선두가 3위의 2배입니다."),  # 3위의: a reference
+        ("wipes", "대용량 구성(60매 8팩) 상품을 늘리시길 권합니다."),  # a segment's label
+        ("wipes", "라온(12.0%)과 마루(9.0%)가 중위권이고, 나머지는 모두 8% 미만입니다."),  # the rest below them
+        ("wipes", "4위 라온부터 사랑까지 네 브랜드는 모두 15% 미만으로, 합쳐도 33.0%입니다."),
+        ("wipes", "2025년 상반기 60건을 연환산한 120건은 2021년의 1.2배입니다."),  # the partial year's annualised count
+        ("wipes", "2024년에 60건 늘어난 데 이어 2025년 연환산치는 60건 적은 수준입니다."),
+        ("wipes", "2024년의 180건은 전체 리뷰 1,000건 중 18%입니다."),
+        ("wipes", "가온·나래 두 브랜드의 합계는 52.0%로, 다솜 단독보다 큽니다."),
+        ("wipes", "가온은 300건을 모았습니다. 이는 10건 중 3건꼴이며, 나래(220건)와 합치면 리뷰의 과반입니다."),
     ],
 )
 def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> None:
@@ -136,6 +163,13 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
         ("bottle", "2024년 리뷰는 240건으로 전체 리뷰 930건의 28.5%입니다.", "28.5%", "contradicted"),
         ("bottle", "새록(330건)의 세 배 가까이를 모아젖병이 가져갔습니다.", "세 배 가까이", "contradicted"),
         ("bottle", "2024년 증가율은 4.3%로 다시 높아졌습니다.", "4.3%", "contradicted"),  # it fell from 9.5%
+        ("wipes", "2023년에 150건에서 120건으로 20건 줄었습니다.", "20건", "contradicted"),
+        ("wipes", "2023년에 60건 늘어난 데 이어 2025년 연환산치는 60건 적은 수준입니다.", "2023년", "contradicted"),
+        ("wipes", "2022년의 180건은 전체 리뷰 1,000건 중 18%입니다.", "2022년", "contradicted"),  # 180 is 2024's
+        ("wipes", "가온·나래 두 브랜드의 합계는 52.0%로, 다솜 단독보다 작습니다.", "52.0%", "contradicted"),
+        ("wipes", "라온(12.0%)과 마루(9.0%)가 중위권이고, 나머지는 모두 5% 미만입니다.", "5%", "contradicted"),
+        ("wipes", "4위 라온부터 사랑까지 네 브랜드는 모두 15% 미만으로, 합쳐도 36.0%입니다.", "36.0%", "contradicted"),
+        ("wipes", "2025년 상반기 60건을 연환산한 120건은 2021년의 1.5배입니다.", "1.5배", "contradicted"),
     ],
 )
 def test_reading_rules__wrong_claims_flagged(name: str, text: str, wrong: str, outcome: str) -> None:
