@@ -202,6 +202,9 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
         if taken:
             rest_of = frozenset(taken)
             sets.add(rest_of)
+        counted_rest = _rest_count(para, i)  # "나머지 80개 브랜드" of 90: the rest after the top 10
+        if counted_rest is not None:
+            sets.add(frozenset(range(counted_rest)))
     pair = None
     if (stated.unit in ("배", "%p", "건") or stated.form in ("fraction", "half")) and names:
         refs = [m.index for m in mentions if para.is_reference(m, i)]
@@ -212,6 +215,20 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
             pair = (others[-1] if others else None, refs[-1])
     return BrandBinding(frozenset(sets) if sets else None, pair, tuple(names), groups[-1].size if groups else None,
                         rest_of)
+
+
+def _rest_count(para: Paragraph, i: int) -> int | None:
+    """How many brands lead when the rest are counted (``나머지 80개 브랜드`` of 90 brands: the top 10)."""
+    stated, total = para.numbers[i], para.subject.brand_count
+    lo = para.window_start(i)
+    for n in para.numbers:
+        if lo <= n.start < stated.start and n.unit in ("개", "곳") and _REST_BEFORE.search(para.text, lo, n.start):
+            top = int(total - n.value) if total is not None else 0
+            return top if 0 < top <= len(para.subject.shares) else None
+    return None
+
+
+_REST_BEFORE = re.compile(r"(?:나머지|그\s?외|기타)\s?$")
 
 
 def rank_brands(para: Paragraph, i: int) -> list[BrandMention]:

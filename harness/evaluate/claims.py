@@ -160,6 +160,9 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
     if not named and years.years is None and years.pair is None and years.span is None and measures is None:
         return NO_CLAIM
     extra = para.subject.sums(brands.sets) if brands.sets else ()
+    if brands.sets and brands.pair is not None and brands.pair[1] is not None and (
+            stated.unit == "배" or stated.form in ("fraction", "half")):  # "2위부터 10위까지 합쳐도 선두의 6분의 1"
+        extra += para.subject.group_ratios(brands.sets, brands.pair[1])
     if measures == frozenset({"term"}):
         term = para.subject.names_term(window)
         extra += para.subject.term_candidates(term) if term else ()
@@ -175,8 +178,9 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
     if stated.unit == "배" and stated.direction < 0 and years.pair is not None:  # "2.5배 축소": earlier over later
         years = replace(years, pair=(years.pair[1], years.pair[0]))
     neutral = None
-    if stated.unit == "배" and brands.pair is not None and _NEUTRAL.search(window + para.after(i)):
-        neutral = brands.pair[1], brands.pair[0]  # "선두와의 배율은 2.6배": the larger over the smaller
+    if stated.unit == "배" and brands.pair is not None and _NEUTRAL.search(window + para.after(i)) and not _OF.search(window):
+        # "선두와의 배율은 2.6배": the larger over the smaller ("B의 2배 차이" keeps its direction)
+        neutral = brands.pair[1], brands.pair[0]
     referenced = (years.pair is not None and years.pair[1] is not None) or (brands.pair is not None and brands.pair[1] is not None)
     of_reference = stated.unit == "%" and stated.direction == 0 and referenced and (
         bool(_OF.search(window)) or stated.form in ("fraction", "half"))

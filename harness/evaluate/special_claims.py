@@ -161,7 +161,9 @@ def threshold(para: Paragraph, i: int) -> Claim | None:
     def wanted(n: StatedNumber) -> bool:
         return (n.unit == "%" and n.bound is not None and n.form == "digits") if count_unit else n.unit in ("개", "곳")
 
-    outside = [j for j in range(len(para.numbers)) if j != i and not para.paren_of(para.numbers[j].start)]
+    sentence = para.sentence_start(stated.start)  # the count and the threshold are in one sentence
+    outside = [j for j in range(len(para.numbers)) if j != i and not para.paren_of(para.numbers[j].start)
+               and para.sentence_start(para.numbers[j].start) == sentence]
     nearby = [j for j in outside if j > i][:2] + [j for j in reversed(outside) if j < i][:2]
     for j in nearby:
         other = para.numbers[j]

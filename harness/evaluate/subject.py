@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.evaluate.candidate import ITEMS, MENTIONS, PERCENT, PRICE, REVIEWS, Candidate
+from harness.evaluate.candidate import ITEMS, MENTIONS, MULTIPLE, PERCENT, PRICE, REVIEWS, Candidate
 from harness.evaluate.fact_fields import (
     as_dict,
     as_records,
@@ -104,6 +104,23 @@ class Subject:
                 out.append(Candidate(sum(s for s in shares if s) * 100, PERCENT, label, measure="share", brands=ranks))
             if all(c is not None for c in counts):
                 out.append(Candidate(sum(c for c in counts if c), REVIEWS, label, measure="reviews", brands=ranks))
+        return tuple(out)
+
+    def group_ratios(self, brand_sets: Iterable[frozenset[int]], reference: int) -> tuple[Candidate, ...]:
+        """A group of brands over one brand (``2위부터 10위까지 합쳐도 선두의 6분의 1``), as a multiple and
+        as a percentage of the reference, for each named set of two or more brands besides it (a set read
+        with the reference in it, ``2위 A부터 10위 B까지 ... 선두의``, is compared without it)."""
+        ref = self.shares[reference] if 0 <= reference < len(self.shares) else None
+        out: list[Candidate] = []
+        for named in brand_sets:
+            members = named - {reference}
+            shares = [self.shares[i] for i in members if 0 <= i < len(self.shares)]
+            if not ref or len(members) < 2 or len(shares) != len(members) or None in shares:
+                continue
+            ratio = sum(s for s in shares if s) / ref
+            label = "group/" + self.name(reference)
+            out += [Candidate(ratio, MULTIPLE, label, measure="group_ratio"),
+                    Candidate(ratio * 100, PERCENT, label, measure="group_ratio")]
         return tuple(out)
 
     def threshold_counts(self, threshold: float, bound: str | None) -> tuple[Candidate, ...]:

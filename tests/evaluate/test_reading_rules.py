@@ -132,6 +132,11 @@ def _outcomes(name: str, text: str) -> dict[str, str]:
         ("wipes", "2024년의 180건은 전체 리뷰 1,000건 중 18%입니다."),
         ("wipes", "가온·나래 두 브랜드의 합계는 52.0%로, 다솜 단독보다 큽니다."),
         ("wipes", "가온은 300건을 모았습니다. 이는 10건 중 3건꼴이며, 나래(220건)와 합치면 리뷰의 과반입니다."),
+        ("wipes", "2위 나래(220건)부터 4위 라온(120건)까지 합쳐도 선두의 1.6배입니다."),  # a group over one brand
+        ("wipes", "나래와 다솜을 합치면 가온의 1.2배입니다."),
+        # a threshold's count is in its own sentence, not the next one's
+        ("wipes", "7개 브랜드 가운데 20% 이상은 2곳이고, 나머지 5개 브랜드는 20% 미만입니다. 상위 5개 브랜드가 88%를 나눠 갖습니다."),
+        ("wipes", "상위 4개 브랜드가 79%를 차지하고, 나머지 3개 브랜드가 21%를 나눠 갖습니다."),  # 7 brands less 3
     ],
 )
 def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> None:
@@ -159,6 +164,7 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
         ("mat", "브랜드가 없는 리뷰는 20건, 비중 5%에 그쳐 점유율 해석에는 영향이 작습니다.", "5%", "contradicted"),
         ("mat", "포근매트와 말랑의 합은 81.6%, 코지룸은 18.4%로, 앞의 두 브랜드가 3.4배 규모입니다.", "3.4배", "contradicted"),
         ("mat", "코지룸(180건)과 비교하면 선두와의 배율은 3.8배입니다.", "3.8배", "contradicted"),
+        ("mat", "코지룸은 포근매트의 2.8배로 차이가 큽니다.", "2.8배", "contradicted"),  # reversed: 의 keeps the direction
         ("bottle", "2020~2024년 누적으로는 24.1% 늘었습니다.", "24.1%", "contradicted"),  # the CAGR, not the whole change
         ("bottle", "2024년 리뷰는 240건으로 전체 리뷰 930건의 28.5%입니다.", "28.5%", "contradicted"),
         ("bottle", "새록(330건)의 세 배 가까이를 모아젖병이 가져갔습니다.", "세 배 가까이", "contradicted"),
@@ -170,6 +176,8 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
         ("wipes", "라온(12.0%)과 마루(9.0%)가 중위권이고, 나머지는 모두 5% 미만입니다.", "5%", "contradicted"),
         ("wipes", "4위 라온부터 사랑까지 네 브랜드는 모두 15% 미만으로, 합쳐도 36.0%입니다.", "36.0%", "contradicted"),
         ("wipes", "2025년 상반기 60건을 연환산한 120건은 2021년의 1.5배입니다.", "1.5배", "contradicted"),
+        ("wipes", "2위 나래(220건)부터 4위 라온(120건)까지 합쳐도 선두의 3분의 1 수준입니다.", "3분의 1 수준", "contradicted"),
+        ("wipes", "상위 3개 브랜드가 79%를 차지하고, 나머지 3개 브랜드가 21%를 나눠 갖습니다.", "79%", "contradicted"),
     ],
 )
 def test_reading_rules__wrong_claims_flagged(name: str, text: str, wrong: str, outcome: str) -> None:
