@@ -35,16 +35,32 @@ def corpus_result() -> CorpusResult:
     return judge(load(), current_checker)
 
 
-_BATCHES = [
-    pytest.param(1, id="batch1"),
-    pytest.param(2, id="batch2"),
-    pytest.param(3, id="batch3"),
-    pytest.param(None, id="all"),
-]
+# Batch 4 is held out: its first look is recorded in benchmarks/bench_fidelity.py. Until the metric
+# holds it, the targets it misses (and those the whole corpus misses with it) are strict xfails, so
+# each mark must go the moment its target holds.
+_HELD_OUT_MISSES = {
+    4: set(TARGETS),
+    None: {"correct_numbers_supported", "correct_summaries_clean", "wrong_numbers_flagged"},
+}
+_BATCHES = [1, 2, 3, 4, None]
 
 
-@pytest.mark.parametrize("batch", _BATCHES)
-@pytest.mark.parametrize("target", sorted(TARGETS))
+def _cases() -> list[Any]:
+    return [
+        pytest.param(
+            target,
+            batch,
+            id=f"{target}-{'all' if batch is None else f'batch{batch}'}",
+            marks=[pytest.mark.xfail(strict=True, reason=f"batch 4 (held out) misses {target} so far")]
+            if target in _HELD_OUT_MISSES.get(batch, ())
+            else [],
+        )
+        for target in sorted(TARGETS)
+        for batch in _BATCHES
+    ]
+
+
+@pytest.mark.parametrize(("target", "batch"), _cases())
 def test_corpus__targets_hold(corpus_result: CorpusResult, target: str, batch: int | None) -> None:
     figures = tally(corpus_result, batch)
     if not figures["summaries"]:
