@@ -87,7 +87,7 @@ def _texts(facts: dict[str, Any]) -> Iterable[str]:
         (as_records(insights.get("ageMentions")), "age"),
     ):
         yield from (str(r.get(field)) for r in records if r.get(field) is not None)
-    for key in ("positiveExamples", "negativeExamples", "topKeywords"):
+    for key in ("positiveExamples", "negativeExamples", "topKeywords", "distinctiveKeywords"):  # bare strings too
         values = insights.get(key)
         if isinstance(values, list):
             yield from (v for v in values if isinstance(v, str))

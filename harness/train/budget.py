@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.chat_markup import END_OF_TURN
-from harness.train.prompt import chat_prompt, messages_for, optional_parts, summary_json, without
+from harness.train.prompt import chat_prompt, messages_for, optional_parts, part_item, summary_json, without
 
 QUANTILES = (0.0, 0.5, 0.9, 0.99, 1.0)
 _NAMES = {0.0: "min", 0.5: "p50", 0.9: "p90", 0.99: "p99", 1.0: "max"}
@@ -85,8 +85,7 @@ class TokenBudget:
 
 def _estimate(tokenizer: Any, prompt: Mapping[str, Any], parts: Sequence[tuple[str, int]], excess: int) -> int:
     """The fewest leading parts whose own token counts (plus a separator each) add up to ``excess``."""
-    insights = prompt["reviewInsights"]
-    texts = [json.dumps(insights[key][index], ensure_ascii=False, separators=(",", ":")) for key, index in parts]
+    texts = [json.dumps(part_item(prompt, part), ensure_ascii=False, separators=(",", ":")) for part in parts]
     saved = 0
     for k, ids in enumerate(tokenizer(texts, add_special_tokens=False)["input_ids"], start=1):
         saved += len(ids) + 1

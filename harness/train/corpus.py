@@ -18,7 +18,7 @@ from jinja2 import Template
 
 from harness.ids import category_key
 from harness.train.config import SYSTEM_PROMPT
-from harness.train.prompt import build_messages, prompt_facts
+from harness.train.prompt import build_messages, prompt_facts, shown_facts
 from harness.train.tiny_model import TinyBuild, TinySpec, build_tiny_model, chat_template
 
 
@@ -103,7 +103,7 @@ def corpus_from_exports(
         n = data.product_count
         facts_list.extend(facts_for(data, product_subset=sorted(rng.sample(range(n), max(3, int(n * 0.7)))))
                           for _ in range(subsamples if n > 3 else 0))
-    summaries = [write_summary(f) for f in facts_list]
+    summaries = [write_summary(shown_facts(f, use_review_text=False)) for f in facts_list]  # what the pairs' prompts show
     keep_products = {
         str(p)
         for p, c in zip(exports.products["id"], exports.products["category_id"], strict=False)

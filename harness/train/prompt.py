@@ -1,19 +1,45 @@
 """The prompt format, shared by SFT data and generation: facts -> chat turns, and which parts may go.
 
 One module so that training and inference cannot drift: the system turn, the facts fields the
-user turn holds (legacy fields plus ``hhi``; review insights only when asked), float rounding, the
-assistant turn's JSON, and the prompt/completion split TRL trains on all live here.
+user turn holds, float rounding, the assistant turn's JSON, and the prompt/completion split TRL
+trains on all live here.
+
+The prompt holds every facts field the template writer (the SFT targets' author,
+:mod:`harness.writers`) reads, and nothing it does not, so a target never states a number or
+names a keyword its prompt lacks (``tests/train/test_prompt_covers_target.py`` scores the
+template's summaries against the prompt with the project's own fidelity scorer):
+
+- ``metrics``: the legacy fields plus ``hhi``, ``unbrandedReviewShare`` (named when at least 15%)
+  and ``priceChange6m`` (the 6-month price move, named when at least 5%);
+- ``growthData``: year, review count and growth rate; ``partial`` on every row of facts that carry
+  yearly coverage (legacy facts do not, and the template then says the last year's completeness is
+  unknown); ``monthsCovered`` and ``annualizedReviewCount`` on a partial year only (the template
+  states both); a year the export does not reach at all (``monthsCovered`` 0) is left out, as the
+  writer leaves it out;
+- ``reviewInsights`` (only with review text): ``topKeywords``, ``distinctiveKeywords`` (the words
+  only, in rank order: the template names up to three and never states their scores),
+  ``usageScenarios``, the review examples, ``hasReviewText`` and ``reviewTextCount``.
+  ``ageMentions`` stays out: the template's ages come from the spec segments.
+
+Without review text the prompt has no ``reviewInsights`` at all, and the SFT target is written from
+:func:`shown_facts` (the facts without them), so it cannot say what only the insights tell.
 
 The prompt's optional parts, trimmed in this order when an example must fit a token budget
 (:mod:`harness.train.budget`), least informative first:
 
 1. review examples (``negativeExamples`` and ``positiveExamples``), the last of each first,
    alternating: free text, the longest and least checkable part of a prompt;
-2. review keywords (``topKeywords``), lowest-ranked first;
-3. usage scenarios (``usageScenarios``), lowest-ranked first.
+2. product tags (``metrics.topTags``), lowest-ranked first: the template names them only when the
+   review text gives no keyword (about 130 Qwen2.5 tokens that the longest examples need for the
+   distinctive keywords and partial-year fields);
+3. review keywords (``topKeywords``), lowest-ranked first: the template names them only when a
+   facts object has no distinctive keywords;
+4. distinctive keywords (``distinctiveKeywords``), lowest-ranked first;
+5. usage scenarios (``usageScenarios``), lowest-ranked first.
 
 An item whose text the target quotes is never trimmed, so a target never states something its
-prompt lost. The market metrics, growth data and counts are never optional.
+prompt lost. The market metrics (brands, segments, shares), growth data and counts are never
+optional.
 """
 
 from __future__ import annotations
@@ -24,38 +50,74 @@ from typing import Any
 
 from harness.chat_markup import END_OF_TURN
 
-LEGACY_METRIC_KEYS = (
+METRIC_KEYS = (
     "productCount", "brandCount", "totalReviewCount", "avgRatingWeighted", "ratingHistogram",
     "zeroReviewRatio", "lowRatingRatio", "top3BrandShare", "hhi", "topBrands", "topTags", "topSegments",
+    "unbrandedReviewShare", "priceChange6m",
 )  # fmt: skip
-INSIGHT_KEYS = ("topKeywords", "usageScenarios", "positiveExamples", "negativeExamples", "hasReviewText",
-                "reviewTextCount")  # fmt: skip
+INSIGHT_KEYS = ("topKeywords", "distinctiveKeywords", "usageScenarios", "positiveExamples", "negativeExamples",
+                "hasReviewText", "reviewTextCount")  # fmt: skip
+YEAR_KEYS = ("year", "reviewCount", "growthRate")
+PARTIAL_YEAR_KEYS = ("monthsCovered", "annualizedReviewCount")
 OptionalPart = tuple[str, int]
-"""``(reviewInsights key, index)`` of one trimmable item."""
-_RANKED = (("topKeywords", "keyword"), ("usageScenarios", "scenario"))
+"""``(key, index)`` of one trimmable item: a ``reviewInsights`` list, or ``topTags`` of ``metrics``."""
+_RANKED = (("topTags", "tag"), ("topKeywords", "keyword"), ("distinctiveKeywords", "keyword"),
+           ("usageScenarios", "scenario"))  # fmt: skip
+_SECTION = {"topTags": "metrics"}  # where a trimmable list lives when not in reviewInsights
 
 
 def prompt_facts(facts: Mapping[str, Any], use_review_text: bool) -> dict[str, Any]:
-    """The model's input: the legacy facts fields (plus ``hhi``), review insights only when asked.
+    """The model's input: the facts fields the template reads (module docstring), floats rounded.
 
-    Scoring still checks numbers against the full facts; only the prompt is rounded. Keeping the
-    prompt to the legacy fields keeps it the same for old and new facts; fields a legacy facts
-    object lacks are simply absent.
+    Scoring still checks numbers against the full facts; only the prompt is rounded. Fields a
+    legacy facts object lacks are simply absent, so old and new facts give the same shape.
     """
     metrics = facts.get("metrics") or {}
     out: dict[str, Any] = {
         "reportType": facts.get("reportType", "market_report_summary"),
         "categoryId": facts.get("categoryId"),
         "categoryName": facts.get("categoryName"),
-        "metrics": {k: metrics[k] for k in LEGACY_METRIC_KEYS if k in metrics},
-        "growthData": [
-            {k: g[k] for k in ("year", "reviewCount", "growthRate") if k in g} for g in facts.get("growthData") or []
-        ],
+        "metrics": {k: metrics[k] for k in METRIC_KEYS if k in metrics},
+        "growthData": [year for row in facts.get("growthData") or [] if (year := _year(row)) is not None],
     }
     insights = facts.get("reviewInsights")
     if use_review_text and isinstance(insights, Mapping):
-        out["reviewInsights"] = {k: insights[k] for k in INSIGHT_KEYS if k in insights}
+        out["reviewInsights"] = {k: _insight(k, insights[k]) for k in INSIGHT_KEYS if k in insights}
     return round_floats(out)
+
+
+def shown_facts(facts: Mapping[str, Any], use_review_text: bool) -> dict[str, Any]:
+    """The facts a target may be written from: without ``reviewInsights`` when the prompt has none.
+
+    With review text off the prompt carries no insights; a template target written from the full
+    facts would still say "리뷰 텍스트가 없어" or quote a keyword, which the model could only invent.
+    """
+    if use_review_text or "reviewInsights" not in facts:
+        return dict(facts)
+    return {k: v for k, v in facts.items() if k != "reviewInsights"}
+
+
+def _year(row: Any) -> dict[str, Any] | None:
+    """One ``growthData`` row as the prompt shows it (None: a year the export does not reach)."""
+    if not isinstance(row, Mapping):
+        return None
+    out = {k: row[k] for k in YEAR_KEYS if k in row}
+    if "partial" in row or "monthsCovered" in row:
+        partial = bool(row.get("partial"))
+        if partial and row.get("monthsCovered") == 0:
+            return None  # the writer skips it too: it says nothing about demand
+        out["partial"] = partial
+        if partial:
+            out.update({k: row[k] for k in PARTIAL_YEAR_KEYS if row.get(k) is not None})
+    return out
+
+
+def _insight(key: str, value: Any) -> Any:
+    """Distinctive keywords as their words only (the scores are never stated); other fields as they are."""
+    if key == "distinctiveKeywords" and isinstance(value, list):
+        words = (item.get("keyword") if isinstance(item, Mapping) else item for item in value)
+        return [word for word in words if isinstance(word, str) and word.strip()]
+    return value
 
 
 def round_floats(obj: Any, digits: int = 4) -> Any:
@@ -118,10 +180,8 @@ def chat_prompt(messages: Sequence[Mapping[str, str]], tokenizer: Any) -> str:
 
 def optional_parts(prompt: Mapping[str, Any], target_text: str) -> list[OptionalPart]:
     """The prompt's trimmable items in trim order (module docstring); items the target quotes are kept."""
-    insights = prompt.get("reviewInsights")
-    if not isinstance(insights, Mapping):
-        return []
     parts: list[OptionalPart] = []
+    insights = _section(prompt, "reviewInsights")
     pos = _list(insights, "positiveExamples")
     neg = _list(insights, "negativeExamples")
     for back in range(max(len(pos), len(neg))):
@@ -130,12 +190,19 @@ def optional_parts(prompt: Mapping[str, Any], target_text: str) -> list[Optional
             if index >= 0 and not (isinstance(items[index], str) and items[index] and items[index] in target_text):
                 parts.append((key, index))
     for key, label in _RANKED:
-        items = _list(insights, key)
+        items = _list(_section(prompt, _SECTION.get(key, "reviewInsights")), key)
         for index in range(len(items) - 1, -1, -1):
-            text = items[index].get(label) if isinstance(items[index], Mapping) else None
+            item = items[index]
+            text = item.get(label) if isinstance(item, Mapping) else item  # distinctive keywords are bare words
             if not (isinstance(text, str) and text and text in target_text):
                 parts.append((key, index))
     return parts
+
+
+def part_item(prompt: Mapping[str, Any], part: OptionalPart) -> Any:
+    """The prompt item one optional part names."""
+    key, index = part
+    return prompt[_SECTION.get(key, "reviewInsights")][key][index]
 
 
 def without(prompt: Mapping[str, Any], parts: Sequence[OptionalPart]) -> dict[str, Any]:
@@ -145,10 +212,17 @@ def without(prompt: Mapping[str, Any], parts: Sequence[OptionalPart]) -> dict[st
     drop: dict[str, set[int]] = {}
     for key, index in parts:
         drop.setdefault(key, set()).add(index)
-    insights = dict(prompt["reviewInsights"])
+    out = dict(prompt)
     for key, indices in drop.items():
-        insights[key] = [item for i, item in enumerate(insights[key]) if i not in indices]
-    return {**prompt, "reviewInsights": insights}
+        section = _SECTION.get(key, "reviewInsights")
+        out[section] = dict(out[section])
+        out[section][key] = [item for i, item in enumerate(out[section][key]) if i not in indices]
+    return out
+
+
+def _section(prompt: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = prompt.get(name)
+    return value if isinstance(value, Mapping) else {}
 
 
 def _list(mapping: Mapping[str, Any], key: str) -> list[Any]:

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from harness.ids import category_key, category_sort_key
 from harness.train.budget import TokenBudget, length_summary
 from harness.train.config import SFTSettings
-from harness.train.prompt import messages_for, prompt_facts
+from harness.train.prompt import messages_for, prompt_facts, shown_facts
 from harness.train.sft_io import TargetFn, reference_targets, sft_line
 from harness.train.sft_pool import can_fork, ordered_map
 
@@ -144,7 +144,8 @@ class CategoryBuilder:
                 tally.duplicate_subsamples += 1
                 continue
             seen.add(key)
-            facts = self.facts_fn(data, subset)
+            # The target sees what the prompt shows: without review text, no insights either.
+            facts = shown_facts(self.facts_fn(data, subset), settings.use_review_text)
             target = self.target_fn(facts)
             if target is None:
                 tally.skipped_no_reference += 1

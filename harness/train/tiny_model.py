@@ -45,9 +45,11 @@ class TinySpec:
     seed: int = 0
 
 
-RECIPE = 2
-"""Bumped when the build changes beyond the spec (2: pretraining on chat pairs and summaries only),
-so a cached stand-in built the old way is rebuilt rather than silently reused."""
+RECIPE = 3
+"""Bumped when the build changes beyond the spec (2: pretraining on chat pairs and summaries only;
+3: the prompt format carries every field the template reads, and the pairs' summaries are written
+from the facts their prompts show), so a cached stand-in built the old way is rebuilt rather than
+silently reused."""
 
 SIZES: dict[str, TinySpec] = {
     # DESIGN.md's measured stand-in: ~3.6M parameters. 300 steps of 4 x 256 tokens at lr 2e-3 cost the

@@ -24,9 +24,10 @@ class WordTokenizer:
 
 def _prompt() -> dict[str, Any]:
     return {
-        "categoryId": 1, "metrics": {"totalReviewCount": 10},
+        "categoryId": 1, "metrics": {"totalReviewCount": 10, "topTags": [{"tag": "세척이 쉬워요", "count": 2}]},
         "reviewInsights": {
             "topKeywords": [{"keyword": w, "count": 9 - i} for i, w in enumerate(["가격", "품질", "배송", "냄새"])],
+            "distinctiveKeywords": ["눈금", "밀폐", "보관"],
             "usageScenarios": [{"scenario": "외출", "count": 3}, {"scenario": "여행", "count": 1}],
             "positiveExamples": ["아주 좋아요 정말 좋아요 또 살게요", "좋아요 배송 빨라요"],
             "negativeExamples": ["별로예요 냄새가 나요 아쉬워요"],
@@ -35,12 +36,17 @@ def _prompt() -> dict[str, Any]:
 
 
 def test_optional_parts__examples_first_then_low_ranked_insights_and_quoted_items_kept() -> None:
-    parts = optional_parts(_prompt(), "품질이 좋고 외출용")
-    assert parts[:3] == [("negativeExamples", 0), ("positiveExamples", 1), ("positiveExamples", 0)]
-    assert parts[3:] == [("topKeywords", 3), ("topKeywords", 2), ("topKeywords", 0), ("usageScenarios", 1)]
-    trimmed = without(_prompt(), parts[:4])
+    parts = optional_parts(_prompt(), "품질이 좋고 '밀폐' 외출용")
+    assert parts[:4] == [("negativeExamples", 0), ("positiveExamples", 1), ("positiveExamples", 0), ("topTags", 0)]
+    assert parts[4:8] == [("topKeywords", 3), ("topKeywords", 2), ("topKeywords", 0), ("distinctiveKeywords", 2)]
+    assert parts[8:] == [("distinctiveKeywords", 0), ("usageScenarios", 1)]  # 밀폐 is quoted: kept
+    trimmed = without(_prompt(), parts[:5])
     assert trimmed["reviewInsights"]["topKeywords"][-1]["keyword"] == "배송"
-    assert trimmed["reviewInsights"]["positiveExamples"] == [] and trimmed["metrics"] == {"totalReviewCount": 10}
+    assert trimmed["reviewInsights"]["positiveExamples"] == []
+    assert trimmed["metrics"] == {"totalReviewCount": 10, "topTags": []} and _prompt()["metrics"]["topTags"]
+    assert ("topTags", 0) not in optional_parts(_prompt(), "'세척이 쉬워요'")  # a quoted tag stays
+    no_insights = {k: v for k, v in _prompt().items() if k != "reviewInsights"}
+    assert optional_parts(no_insights, "") == [("topTags", 0)]
 
 
 def test_fit__no_limit_counts_only() -> None:

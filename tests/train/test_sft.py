@@ -12,7 +12,7 @@ from helpers import reference_facts, summary
 
 from harness.errors import InputError
 from harness.train.config import SFTSettings
-from harness.train.prompt import build_messages, prompt_facts, to_prompt_completion
+from harness.train.prompt import build_messages, prompt_facts, shown_facts, to_prompt_completion
 from harness.train.sft import SFTStats, iter_samples
 from harness.train.sft_io import load_golden_ids, read_sft, reference_targets
 
@@ -75,10 +75,13 @@ def test_iter_samples__duplicate_subsamples_counted_not_repeated() -> None:
 
 def test_prompt_facts__review_text_switch_and_rounding() -> None:
     facts = dict(FACTS[0], reviewInsights={"topKeywords": [{"keyword": "아이", "count": 3}], "hasReviewText": True,
-                                           "distinctiveKeywords": [{"keyword": "x", "score": 1.0}]})  # fmt: skip
+                                           "distinctiveKeywords": [{"keyword": "x", "score": 1.0}, {"score": 0.5}],
+                                           "ageMentions": [{"age": "3살", "count": 2}]})  # fmt: skip
     with_text = prompt_facts(facts, use_review_text=True)
     without = prompt_facts(facts, use_review_text=False)
-    assert with_text["reviewInsights"] == {"topKeywords": [{"keyword": "아이", "count": 3}], "hasReviewText": True}
+    # distinctive keywords as bare words (their scores are never stated); ages are not the template's
+    assert with_text["reviewInsights"] == {"topKeywords": [{"keyword": "아이", "count": 3}], "distinctiveKeywords": ["x"],
+                                           "hasReviewText": True}  # fmt: skip
     assert "reviewInsights" not in without
     assert without["metrics"]["zeroReviewRatio"] == round(FACTS[0]["metrics"]["zeroReviewRatio"], 4)
     assert without["metrics"]["totalReviewCount"] == FACTS[0]["metrics"]["totalReviewCount"]
@@ -118,3 +121,29 @@ def test_read_sft__rejects_rows_without_assistant_turn(tmp_path: Path) -> None:
     path.write_text(json.dumps({"messages": [{"role": "user", "content": "x"}]}) + "\n", "utf-8")
     with pytest.raises(InputError, match="row 1"):
         read_sft(path)
+
+
+def test_shown_facts__without_review_text_drops_the_insights_only() -> None:
+    facts = dict(FACTS[0], reviewInsights={"hasReviewText": False, "reviewTextCount": 0})
+    assert shown_facts(facts, True) == facts
+    shown = shown_facts(facts, False)
+    assert "reviewInsights" not in shown and shown["metrics"] is facts["metrics"] and "reviewInsights" in facts
+
+
+def test_iter_samples__without_review_text_the_target_sees_no_insights() -> None:
+    """The target is written from the facts the prompt shows: none of the insights the prompt lacks."""
+    seen: list[dict[str, Any]] = []
+
+    def target_fn(facts: dict[str, Any]) -> dict[str, str]:
+        seen.append(facts)
+        return summary(facts)
+
+    def facts_fn(data: Any, subset: list[int] | None) -> dict[str, Any]:
+        return dict(FACTS[0], categoryId=1, reviewInsights={"hasReviewText": False, "reviewTextCount": 0})
+
+    for use_review_text in (False, True):
+        settings = SFTSettings(samples_per_category=1, use_review_text=use_review_text)
+        rows = list(iter_samples(_categories({"1": 20}), settings, set(), facts_fn, target_fn, SFTStats()))
+        user = json.loads(rows[0]["messages"][1]["content"])
+        assert ("reviewInsights" in seen[-1]) is ("reviewInsights" in user) is use_review_text
+
