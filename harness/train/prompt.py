@@ -50,6 +50,9 @@ from typing import Any
 
 from harness.chat_markup import END_OF_TURN
 
+PROMPT_FORMAT = 2
+"""Bumped when the prompt's fields change (2: every field the template reads); the SFT build record,
+and through it an adapter's ``training_metadata.json``, records the format its examples were built in."""
 METRIC_KEYS = (
     "productCount", "brandCount", "totalReviewCount", "avgRatingWeighted", "ratingHistogram",
     "zeroReviewRatio", "lowRatingRatio", "top3BrandShare", "hhi", "topBrands", "topTags", "topSegments",

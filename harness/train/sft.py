@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from harness.ids import category_key, category_sort_key
 from harness.train.budget import TokenBudget, length_summary
 from harness.train.config import SFTSettings
-from harness.train.prompt import messages_for, prompt_facts, shown_facts
+from harness.train.prompt import PROMPT_FORMAT, messages_for, prompt_facts, shown_facts
 from harness.train.sft_io import TargetFn, reference_targets, sft_line
 from harness.train.sft_pool import can_fork, ordered_map
 
@@ -288,9 +288,10 @@ def build_sft_file(
 
 
 def build_record(settings: SFTSettings, stats: SFTStats, budget: TokenBudget | None) -> dict[str, Any]:
-    """What ``<sft>.build.json`` holds: settings, budget, counts and token-length quantiles."""
+    """What ``<sft>.build.json`` holds: settings, prompt format, budget, counts and token-length quantiles."""
     return {
         "settings": settings.model_dump(mode="json"),
+        "prompt_format": PROMPT_FORMAT,
         "tokenizer": getattr(budget.tokenizer, "name_or_path", None) if budget else None,
         "max_length": budget.max_length if budget else None,
         "counts": stats.counts(),

@@ -147,3 +147,11 @@ def test_iter_samples__without_review_text_the_target_sees_no_insights() -> None
         user = json.loads(rows[0]["messages"][1]["content"])
         assert ("reviewInsights" in seen[-1]) is ("reviewInsights" in user) is use_review_text
 
+
+
+def test_build_record__names_the_prompt_format() -> None:
+    """An adapter's training_metadata.json copies the build record: it says which prompt its examples had."""
+    from harness.train.prompt import PROMPT_FORMAT
+    from harness.train.sft import build_record
+
+    assert build_record(SFTSettings(), SFTStats(), None)["prompt_format"] == PROMPT_FORMAT == 2
