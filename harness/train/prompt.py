@@ -5,8 +5,9 @@ user turn holds, float rounding, the assistant turn's JSON, and the prompt/compl
 trains on all live here.
 
 The prompt holds every facts field the template writer (the SFT targets' author,
-:mod:`harness.writers`) reads, and nothing it does not, so a target never states a number or
-names a keyword its prompt lacks (``tests/train/test_prompt_covers_target.py`` scores the
+:mod:`harness.writers`) reads, besides the legacy fields and review examples it always held; of the
+added fields only what the template uses. So a target never states a number or names a keyword its
+prompt lacks (``tests/train/test_prompt_covers_target.py`` scores the
 template's summaries against the prompt with the project's own fidelity scorer):
 
 - ``metrics``: the legacy fields plus ``hhi``, ``unbrandedReviewShare`` (named when at least 15%)
