@@ -27,7 +27,7 @@ from typing import Any
 from harness.errors import InputError
 from harness.evaluate.cost import CostFigures
 from harness.train.config import GenerationSettings
-from harness.train.prompt import build_messages, chat_prompt
+from harness.train.prompt import PROMPT_FORMAT, build_messages, chat_prompt
 from harness.train.tiny_model import END_OF_TURN, PAD_TOKEN
 from harness.train.trainer import load_tokenizer
 
@@ -106,6 +106,31 @@ def longest_target(adapter_dir: str | Path | None) -> int | None:
 
     value = (read_metadata(adapter_dir).get("token_lengths") or {}).get("target", {}).get("max")
     return int(value) if value is not None else None
+
+
+def refuse_other_prompt_format(adapter_dir: str | Path | None) -> None:
+    """Raises ``InputError`` when the adapter's examples were built in another prompt format.
+
+    An adapter trained on one prompt and asked with another sees fields it never learned (or misses
+    ones it did): a resumed run's restored adapter or a configured one from before a format change
+    must be retrained, not silently reused. The format comes from the SFT build record copied into
+    ``training_metadata.json``; a record without one predates format 2 (it is format 1); an adapter
+    with no build record (a hand-made SFT file) cannot tell and passes.
+    """
+    if adapter_dir is None:
+        return
+    from harness.train.trainer import METADATA_FILE, read_metadata
+
+    build = read_metadata(adapter_dir).get("sft_build")
+    if not isinstance(build, Mapping):
+        return
+    trained_on = build.get("prompt_format", 1)
+    if trained_on != PROMPT_FORMAT:
+        raise InputError(
+            Path(adapter_dir) / METADATA_FILE,
+            f"adapter trained on prompt format {trained_on}, this code writes format {PROMPT_FORMAT}"
+            " (harness/train/prompt.py): retrain it (an interrupted run: pass --fresh)",
+        )
 
 
 def explicit_generation_config(settings: GenerationSettings, max_new_tokens: int, stops: list[int],
@@ -208,7 +233,8 @@ class Generator:
 
         cuda = torch.cuda.is_available()
         dtype = torch.bfloat16 if cuda and torch.cuda.is_bf16_supported() else torch.float32
-        longest = longest_target(adapter_dir)  # before loading weights: a budget below it fails fast
+        refuse_other_prompt_format(adapter_dir)  # before loading weights: both fail fast
+        longest = longest_target(adapter_dir)
         generation_budget(settings, longest)
         tokenizer = load_tokenizer(base_path, padding_side="left")
         model: Any = AutoModelForCausalLM.from_pretrained(str(base_path), local_files_only=True, dtype=dtype)

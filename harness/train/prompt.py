@@ -52,8 +52,11 @@ from typing import Any
 from harness.chat_markup import END_OF_TURN
 
 PROMPT_FORMAT = 2
-"""Bumped when the prompt's fields change (2: every field the template reads); the SFT build record,
-and through it an adapter's ``training_metadata.json``, records the format its examples were built in."""
+"""Bumped when the prompt's fields change (1: legacy fields, hhi and some insights; 2: every field the
+template reads). The SFT build record, and through it an adapter's ``training_metadata.json``, records
+the format its examples were built in, and generation refuses an adapter of another format
+(:func:`harness.train.generate.refuse_other_prompt_format`); a stand-in base records the format of
+the chat pairs it pretrained on and is rebuilt when it differs (:func:`harness.train.tiny_model.is_current_build`)."""
 METRIC_KEYS = (
     "productCount", "brandCount", "totalReviewCount", "avgRatingWeighted", "ratingHistogram",
     "zeroReviewRatio", "lowRatingRatio", "top3BrandShare", "hhi", "topBrands", "topTags", "topSegments",

@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.train.prompt import PROMPT_FORMAT
+
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>")
 END_OF_TURN = "<|im_end|>"
 PAD_TOKEN = "<|endoftext|>"
@@ -47,9 +49,9 @@ class TinySpec:
 
 RECIPE = 3
 """Bumped when the build changes beyond the spec (2: pretraining on chat pairs and summaries only;
-3: the prompt format carries every field the template reads, and the pairs' summaries are written
-from the facts their prompts show), so a cached stand-in built the old way is rebuilt rather than
-silently reused."""
+3: the pairs' summaries are written from the facts their prompts show), so a cached stand-in built
+the old way is rebuilt rather than silently reused. A change of the pairs' prompt format is caught
+apart from it: ``tiny_model.json`` records :data:`~harness.train.prompt.PROMPT_FORMAT` too."""
 
 SIZES: dict[str, TinySpec] = {
     # DESIGN.md's measured stand-in: ~3.6M parameters. 300 steps of 4 x 256 tokens at lr 2e-3 cost the
@@ -232,6 +234,7 @@ def build_tiny_model(
         "stand_in": True,
         "size": size,
         "recipe": RECIPE,
+        "prompt_format": PROMPT_FORMAT,  # it pretrains on chat pairs in this format
         "parameters": params,
         "spec": asdict(spec),
         "corpus_texts": len(texts),
@@ -246,8 +249,10 @@ def build_tiny_model(
 
 
 def is_current_build(meta: dict[str, Any], spec: TinySpec) -> bool:
-    """Whether a saved stand-in's ``tiny_model.json`` matches ``spec`` and the current recipe."""
-    return meta.get("recipe") == RECIPE and meta.get("spec") == asdict(spec)
+    """Whether a saved stand-in's ``tiny_model.json`` matches ``spec``, the current recipe and the
+    current prompt format (its pretraining pairs are prompts; a format change rebuilds it)."""
+    current = (RECIPE, PROMPT_FORMAT, asdict(spec))
+    return (meta.get("recipe"), meta.get("prompt_format"), meta.get("spec")) == current
 
 
 def spec_for(size: str, **overrides: Any) -> TinySpec:

@@ -77,3 +77,28 @@ def test_generator__constrained_without_library_is_one_line_error(
     with pytest.raises(InputError, match=r"needs xgrammar.*pip install -e '\.\[constrained\]'") as err:
         Generator.load(tiny_base, None, GenerationSettings(constrained=True))
     assert "\n" not in str(err.value) and str(err.value).startswith("generation.constrained: ")
+
+
+@pytest.mark.parametrize(("build", "refused"), [
+    ({"prompt_format": 2}, False), ({"prompt_format": 1}, True), ({"counts": {}}, True), (None, False),
+], ids=["current", "format-1", "record-before-formats", "no-build-record"])  # fmt: skip
+def test_generator__refuses_an_adapter_built_in_another_prompt_format(
+    tiny_base: Path, tmp_path: Path, build: dict | None, refused: bool
+) -> None:
+    """A resumed run's restored adapter (or a configured one) trained before a prompt change is not
+    silently asked with the new prompt; a build record without a format predates format 2."""
+    import json
+
+    from harness.train.generate import refuse_other_prompt_format
+    from harness.train.prompt import PROMPT_FORMAT
+
+    assert PROMPT_FORMAT == 2
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "training_metadata.json").write_text(json.dumps({"sft_build": build}), "utf-8")
+    if not refused:
+        refuse_other_prompt_format(adapter)
+        return
+    with pytest.raises(InputError, match=r"adapter trained on prompt format 1, this code writes format 2") as err:
+        Generator.load(tiny_base, adapter, GenerationSettings())  # refused before any weights are read
+    assert "\n" not in str(err.value) and "training_metadata.json" in str(err.value)

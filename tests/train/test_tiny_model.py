@@ -65,6 +65,7 @@ def test_corpus__pretraining_reads_summaries_and_chat_pairs_tokenizer_reads_all(
 
 
 def test_build_tiny_model__pretrains_on_pretrain_texts_and_records_recipe(tmp_path: Path) -> None:
+    from harness.train.prompt import PROMPT_FORMAT
     from harness.train.tiny_model import is_current_build
 
     texts = ['{"a": "리뷰 수 기반 대리 지표"}'] * 10 + ["전혀 다른 리뷰 문장입니다"] * 10
@@ -76,3 +77,6 @@ def test_build_tiny_model__pretrains_on_pretrain_texts_and_records_recipe(tmp_pa
     assert is_current_build(meta, spec)
     assert not is_current_build(meta, replace(spec, pretrain_steps=4))  # another spec: rebuild
     assert not is_current_build({**meta, "recipe": 1}, spec)  # built the old way: rebuild
+    assert meta["prompt_format"] == PROMPT_FORMAT
+    assert not is_current_build({**meta, "prompt_format": PROMPT_FORMAT - 1}, spec)  # pairs in an old prompt
+    assert not is_current_build({k: v for k, v in meta.items() if k != "prompt_format"}, spec)  # from before formats
