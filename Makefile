@@ -86,8 +86,9 @@ lint: setup ## ruff (the rule set in pyproject.toml) and mypy with the pydantic 
 	$(BIN)/ruff check harness tests benchmarks
 	$(BIN)/mypy
 
-readme: setup ## regenerate the README's metric table from the metric registry (a test fails when it is stale)
+readme: setup ## regenerate the README's metric table (metric registry) and calibration and power figures (calibration writers); tests fail when they are stale
 	$(BIN)/python -m harness.evaluate.metric_table README.md
+	$(BIN)/python -m harness.calibrate.readme README.md
 
 bench-synth: setup ## large synthetic set (3,000 categories, 5M reviews) into data/large: time and peak memory
 	$(BIN)/python benchmarks/bench_synth.py --out data/large --seed 7 --load

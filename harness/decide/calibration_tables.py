@@ -112,6 +112,33 @@ def statements_table(calibration: Calibration) -> Table:
     )
 
 
+def power_rows(
+    comparisons: Mapping[str, object], rules: DecisionRules, power: float = DEFAULT_POWER
+) -> list[list[str]]:
+    """Per quality metric: categories, sd of differences, observed mean, smallest detectable, categories needed."""
+    rows = []
+    for metric in rules.quality.metrics:
+        cmp = comparisons.get(metric)
+        if cmp is None:
+            continue
+        diffs = list(cmp.diffs.values())  # type: ignore[attr-defined]
+        observed = sum(diffs) / len(diffs) if diffs else 0.0
+        effects = [e for e in (observed, observed / 2) if e > 0]
+        est = estimate(diffs, rules.bootstrap.confidence, power, effects)
+        need = "; ".join(f"{e:.3g}: {n} categories" for e, n in est.needed.items() if n is not None)
+        rows.append(
+            [
+                metric,
+                str(est.n),
+                "n/a" if est.sd is None else f"{est.sd:.3g}",
+                f"{observed:+.3g}",
+                "n/a" if est.mdd is None else f"{est.mdd:.3g}",
+                need or "no positive difference to size for",
+            ]
+        )
+    return rows
+
+
 def power_table(
     decision: Decision, calibration: Calibration | None, rules: DecisionRules, power: float = DEFAULT_POWER
 ) -> Table:
@@ -122,28 +149,7 @@ def power_table(
         sources.append(("expert - template (calibration)", calibration.results["expert"].candidate.versus_template))
     for role, candidate in decision.candidates.items():
         sources.append((f"{decision.labels.get(role, role)} - template", candidate.versus_template))
-    rows = []
-    for label, comparisons in sources:
-        for metric in rules.quality.metrics:
-            cmp = comparisons.get(metric)
-            if cmp is None:
-                continue
-            diffs = list(cmp.diffs.values())  # type: ignore[attr-defined]
-            observed = sum(diffs) / len(diffs) if diffs else 0.0
-            effects = [e for e in (observed, observed / 2) if e > 0]
-            est = estimate(diffs, confidence, power, effects)
-            need = "; ".join(f"{e:.3g}: {n} categories" for e, n in est.needed.items() if n is not None)
-            rows.append(
-                [
-                    label,
-                    metric,
-                    str(est.n),
-                    "n/a" if est.sd is None else f"{est.sd:.3g}",
-                    f"{observed:+.3g}",
-                    "n/a" if est.mdd is None else f"{est.mdd:.3g}",
-                    need or "no positive difference to size for",
-                ]
-            )
+    rows = [[label, *row] for label, comparisons in sources for row in power_rows(comparisons, rules, power)]
     return Table(
         "Power of the golden set",
         ["paired differences", "metric", "categories", "sd of differences", "observed mean",

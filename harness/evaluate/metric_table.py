@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from harness.errors import InputError
 from harness.evaluate.cost import COST_METRICS
 from harness.evaluate.metric_registry import INPUTS
 from harness.evaluate.metrics import METRICS
+from harness.markdown_block import markers, replace_block
 
-BEGIN = "<!-- metric-table:begin (generated from harness/evaluate/metrics.py by `make readme`) -->"
-END = "<!-- metric-table:end -->"
+BLOCK = "metric-table"
+GENERATOR = "generated from harness/evaluate/metrics.py by `make readme`"
+BEGIN, END = markers(BLOCK, GENERATOR)
 _AGGREGATION = {"bool": "share of rows where true", "float": "mean over rows, nulls skipped"}
 
 
@@ -43,10 +44,7 @@ def render() -> str:
 
 def updated(text: str, where: str) -> str:
     """``text`` with the table between the markers replaced by the current one."""
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < start:
-        raise InputError(where, f"the metric table markers are missing ({BEGIN!r} ... {END!r})")
-    return text[: start + len(BEGIN)] + "\n" + render() + "\n" + text[end:]
+    return replace_block(text, BLOCK, GENERATOR, render(), where)
 
 
 def main(argv: list[str]) -> int:
