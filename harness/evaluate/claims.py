@@ -44,6 +44,7 @@ from harness.evaluate.reading_rules import (
     compared_level,
     estimated_revenue,
     label,
+    monthly_mean,
     per_one,
     price_position,
     price_spread,
@@ -121,7 +122,8 @@ def _claim(para: Paragraph, i: int) -> Claim:
         if _ELAPSED.match(para.text, stated.end) and (years.span or (years.pair and None not in years.pair)):
             return Claim("years elapsed", frozenset({"span"}), year_pair=years.pair, year_span=years.span)
         return NO_CLAIM
-    claim = threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i)
+    claim = threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i) or \
+        monthly_mean(para, i)
     claim = claim or _measured(para, i, stated)
     if (wrong := compared_level(para, i)) is not None:
         return wrong
@@ -150,7 +152,7 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         years = YearBinding(frozenset(partial), (partial[0], ref), dated=True)
     listed = yearly_list_year(para, i)
     if listed is not None:  # "해마다 71건, 85건, 80건씩 늘어": one year each, the closing word's sign for all
-        years = YearBinding(frozenset({listed[0]}), (listed[0], None), dated=True)
+        years = YearBinding(frozenset({listed[0]}), (listed[0], listed[0] - 1), dated=True)
         stated = replace(stated, direction=stated.direction or listed[1])
     named = brands.sets is not None or brands.pair is not None
     measures = None if whole else _measures(para, i, stated, window, named)

@@ -40,7 +40,6 @@ from harness.evaluate.candidate import (
 from harness.evaluate.derive_market import (
     coverage,
     estimates,
-    monthly_and_tags,
     price_figures,
     review_bases,
     window_years,
@@ -68,8 +67,7 @@ Derivation = Callable[[dict[str, Any]], Iterable[Candidate]]
 DERIVATIONS: Registry[Derivation] = Registry("derivation")
 DERIVATIONS.add("raw_values", raw_values)
 for _name, _derivation in (("window_years", window_years), ("price_figures", price_figures),
-                           ("review_bases", review_bases), ("coverage", coverage), ("estimates", estimates),
-                           ("monthly_and_tags", monthly_and_tags)):
+                           ("review_bases", review_bases), ("coverage", coverage), ("estimates", estimates)):
     DERIVATIONS.add(_name, _derivation)
 
 

@@ -25,7 +25,7 @@ from harness.evaluate.candidate import (
     YEAR,
     Candidate,
 )
-from harness.evaluate.fact_fields import as_dict, as_records, branded_reviews, growth_of, metrics_of, num
+from harness.evaluate.fact_fields import as_dict, branded_reviews, growth_of, metrics_of, num
 
 _QUANTILE = "p"
 
@@ -88,20 +88,6 @@ def coverage(facts: dict[str, Any]) -> Iterable[Candidate]:
     rate = num(quality.get("reviewMatchRate"))
     if rate is not None:
         yield Candidate(rate * 100, PERCENT, "dataQuality.reviewMatchRate", measure="match_rate")
-
-
-def monthly_and_tags(facts: dict[str, Any]) -> Iterable[Candidate]:
-    """A year's reviews per month covered (``월평균 8.4건``), and each tag's products as a share of all products."""
-    for row in growth_of(facts):
-        count, months = num(row.get("reviewCount")), num(row.get("monthsCovered"))
-        if count is not None and months:
-            year = int(float(row["year"]))
-            yield Candidate(count / months, OTHER, f"monthlyReviews:{year}", measure="monthly", years=(year,))
-    products = num(metrics_of(facts).get("productCount"))
-    for record in as_records(metrics_of(facts).get("topTags")):
-        count = num(record.get("count"))
-        if count is not None and products:
-            yield Candidate(count / products * 100, PERCENT, f"tagShare:{record.get('tag')}", measure="term")
 
 
 def estimates(facts: dict[str, Any]) -> Iterable[Candidate]:

@@ -15,6 +15,7 @@ not there (then ``claims`` reads the number as usual):
 - **shares of stated counts**: ``599건으로 전체 리뷰 600건의 99.8%``: the earlier count over the base;
 - **labels**: ``80매 10팩`` where a segment is named so: the label, not a figure;
 - **compared levels**: ``합계는 36.2%로, 브라운 단독보다 작습니다`` must hold against that brand's share;
+- **monthly means**: ``월평균 8.4건`` is a year's reviews per month covered;
 - **yearly lists**: ``2021년의 108건 증가였고, 그 뒤로는 해마다 71건, 85건, 80건씩``: the k-th figure
   of a list said year by year belongs to the k-th year after the one named before it.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from harness.evaluate.binding import bind_years
 from harness.evaluate.candidate import COUNT, PERCENT, Candidate
 from harness.evaluate.claim import Claim
 from harness.evaluate.mentions import CLAUSE_BREAK, is_year
@@ -42,6 +44,9 @@ _WHOLE_AFTER = re.compile(r"\s?(?:가운데|중)(?![가-힣])")
 _COUNTER = re.compile(r"[가-힣]{1,2}(?![가-힣])|[가-힣](?=[가-힣])")
 _THAN = re.compile(r"\s?(?:단독|혼자|한\s?곳)?\s?(?:보다|에\s?비해|대비)\s?")
 _MORE_LESS = re.compile(r"(높|많|크|앞서|웃돌)|(?:낮|적|작|뒤처|밑돌)")
+_MONTHLY = re.compile(r"월\s?평균|한\s?달\s?평균|월간\s?평균|매달\s?평균")
+_BASE_NAMES = ((re.compile(r"별점"), "ratingHistogram:total"), (re.compile(r"브랜드"), "dataQuality.brandedReviewCount"),
+               (re.compile(r"전체|총"), "metrics.totalReviewCount"))
 _TAG_WORD = re.compile(r"태그")
 _YEARLY = re.compile(r"해마다|매년|매해|차례로|연이어|순서대로")
 _AFTERWARDS = re.compile(r"뒤로|이후|이어|다음")
@@ -85,7 +90,11 @@ def review_base(para: Paragraph, i: int) -> Claim | None:
         named = _BASE_BEFORE.search(para.masked[max(sentence, stated.start - 16) : stated.start])
         if not named or any(y.start >= sentence and y.end <= stated.end + 20 for y in para.years):
             return None
-    return Claim("a base of shares", frozenset({"base_total"}), extra=para.subject.totals)
+    # the base its words name: 별점 the rated reviews, 브랜드 the branded ones, 전체/총 all of them
+    named_base = next((label for pattern, label in _BASE_NAMES if pattern.search(para.masked, max(0, stated.start - 14),
+                                                                             stated.start)), None)
+    totals = tuple(c for c in para.subject.totals if named_base is None or c.label == named_base)
+    return Claim("a base of shares", frozenset({"base_total"}), extra=totals)
 
 
 def tag_count(para: Paragraph, i: int) -> Claim | None:
@@ -213,3 +222,13 @@ def compared_level(para: Paragraph, i: int) -> Claim | None:
             return Claim(f"above or below {para.subject.name(brand.index)}", frozenset({"compared"}), extra=(never,))
         return None
     return None
+
+
+def monthly_mean(para: Paragraph, i: int) -> Claim | None:
+    """``2024년 월평균 7.0건``: a year's reviews per month covered, of the year the sentence binds."""
+    stated = para.numbers[i]
+    if stated.unit != "건" or not _MONTHLY.search(para.window(i)[-12:]):
+        return None
+    years = bind_years(para, i).years
+    extra = tuple(c for c in para.subject.monthly if years is None or c.years[0] in years)
+    return Claim("reviews per month", frozenset({"monthly"}), years=years, extra=extra)

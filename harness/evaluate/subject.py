@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.evaluate.candidate import ITEMS, MENTIONS, MULTIPLE, PERCENT, PRICE, REVIEWS, Candidate
+from harness.evaluate.candidate import ITEMS, MENTIONS, MULTIPLE, OTHER, PERCENT, PRICE, REVIEWS, Candidate
 from harness.evaluate.fact_fields import (
     as_dict,
     as_records,
@@ -51,6 +51,7 @@ class Subject:
     revenues: tuple[Candidate, ...] = ()
     labels: str = ""
     partial_years: tuple[int, ...] = ()
+    monthly: tuple[Candidate, ...] = ()
 
     @classmethod
     def from_facts(cls, facts: dict[str, Any]) -> Subject:
@@ -71,6 +72,7 @@ class Subject:
                   for r in growth_of(facts) if (v := num(r.get("estimatedRevenue"))) is not None),
             " | ".join(str(r.get("segment") or "") for r in as_records(metrics_of(facts).get("topSegments"))),
             tuple(int(float(r["year"])) for r in growth_of(facts) if num(r.get("annualizedReviewCount")) is not None),
+            _monthly(facts),
         )
 
     def quotes_term(self, window: str) -> bool:
@@ -193,3 +195,14 @@ def _tags(facts: dict[str, Any]) -> dict[str, tuple[str, ...]]:
             first = tag.split()[0]
             out[tag] = (tag, first) if len(first) >= 2 and first != tag else (tag,)
     return out
+
+
+def _monthly(facts: dict[str, Any]) -> tuple[Candidate, ...]:
+    """A year's reviews per month covered (``월평균 8.4건``): only a sentence that says 월평균 claims one."""
+    out: list[Candidate] = []
+    for row in growth_of(facts):
+        count, months = num(row.get("reviewCount")), num(row.get("monthsCovered"))
+        if count is not None and months:
+            year = int(float(row["year"]))
+            out.append(Candidate(count / months, OTHER, f"monthlyReviews:{year}", measure="monthly", years=(year,)))
+    return tuple(out)

@@ -177,6 +177,13 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
         ("wipes", "4위 라온부터 사랑까지 네 브랜드는 모두 15% 미만으로, 합쳐도 36.0%입니다.", "36.0%", "contradicted"),
         ("wipes", "2025년 상반기 60건을 연환산한 120건은 2021년의 1.5배입니다.", "1.5배", "contradicted"),
         ("wipes", "2위 나래(220건)부터 4위 라온(120건)까지 합쳐도 선두의 3분의 1 수준입니다.", "3분의 1 수준", "contradicted"),
+        ("bottle", "2024년 리뷰는 월평균 25건꼴입니다.", "25건", "contradicted"),
+        # a base is the one its words name: the rated reviews are 999, all reviews 1,000
+        ("mat", "별점이 있는 리뷰 1,000건 기준으로 5점은 70.0%입니다.", "1,000건", "contradicted"),
+        ("mat", "전체 리뷰 999건을 분모로 하면 5점은 69.9%입니다.", "999건", "contradicted"),
+        ("wipes", "2025년은 6개월 동안 10건이 작성되었습니다.", "10건", "contradicted"),  # 10 a month is no count
+        # a list said year by year: each figure over the year before it, not a mean over two years
+        ("wipes", "2022년에 50건 늘었고, 그 뒤로는 해마다 30건, 15건씩 움직였습니다.", "15건", "contradicted"),
         ("wipes", "상위 3개 브랜드가 79%를 차지하고, 나머지 3개 브랜드가 21%를 나눠 갖습니다.", "79%", "contradicted"),
     ],
 )
