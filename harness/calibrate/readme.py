@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.calibrate.check import PREDICTIONS_DIR, Calibration, WriterResult, calibrate
+from harness.decide.calibration_tables import difference_text, power_rows
 from harness.decide.config import DecisionRules, load_rules
 from harness.markdown_block import replace_block
 
@@ -30,15 +31,6 @@ def _mean(aggregate: Mapping[str, Any], metric: str) -> str:
     if not isinstance(value, int | float):
         return "n/a"
     return f"{value:.3f}" if abs(value) < 1 else f"{value:.2f}"
-
-
-def _difference(cmp: Any) -> str:
-    iv = cmp.interval
-    if iv.n == 0:
-        return "no paired category"
-    if cmp.wins == cmp.losses == 0 and iv.mean == 0:
-        return f"0: no category of {iv.n} differs"
-    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}], {cmp.wins}W {cmp.losses}L of {iv.n}"
 
 
 def _verdict(result: WriterResult) -> str:
@@ -67,8 +59,7 @@ def calibration_block(calibration: Calibration, rules: DecisionRules) -> str:
         "|---" * (len(metrics) + 1) + "|",
     ]
     for name, r in calibration.results.items():
-        diffs = [_difference(r.candidate.versus_template[m]) if m in r.candidate.versus_template else "n/a"
-                 for m in metrics]
+        diffs = [difference_text(r.candidate.versus_template.get(m)) for m in metrics]
         lines.append("| " + " | ".join([name, *diffs]) + " |")
     held = sum(s.held for s in calibration.statements)
     lines += ["", f"Statements holding: {held} of {len(calibration.statements)}:"]
@@ -78,8 +69,6 @@ def calibration_block(calibration: Calibration, rules: DecisionRules) -> str:
 
 def power_block(calibration: Calibration, rules: DecisionRules) -> str:
     """The expert's paired differences: the smallest difference the set detects, the categories needed."""
-    from harness.decide.calibration_tables import power_rows
-
     rows = power_rows(calibration.results["expert"].candidate.versus_template, rules)
     header = "| metric | categories | sd of differences | the expert's mean difference | smallest detectable |"
     lines = [header + " categories needed (effect: n) |", "|---" * 6 + "|"]

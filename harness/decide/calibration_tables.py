@@ -64,13 +64,17 @@ def quality_metrics_table(metrics: Sequence[str]) -> Table:
     )
 
 
-def _diff_text(cmp: object | None) -> str:
+def difference_text(cmp: object | None) -> str:
+    """A writer-minus-template comparison in one cell: mean [interval] and categories won and lost."""
     if cmp is None:
         return "n/a"
     iv = cmp.interval  # type: ignore[attr-defined]
     if iv.n == 0:
         return "no paired category"
-    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}] {cmp.wins}W {cmp.losses}L"  # type: ignore[attr-defined]
+    wins, losses = cmp.wins, cmp.losses  # type: ignore[attr-defined]
+    if wins == losses == 0 and iv.mean == 0:
+        return f"0: no category of {iv.n} differs"
+    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}] {wins}W {losses}L of {iv.n}"
 
 
 def calibration_table(calibration: Calibration, rules: DecisionRules) -> Table:
@@ -86,7 +90,7 @@ def calibration_table(calibration: Calibration, rules: DecisionRules) -> Table:
                 result.writer.description,
                 result.writer.expected,
                 floor,
-                *(_diff_text(comparisons.get(m)) for m in rules.quality.metrics),
+                *(difference_text(comparisons.get(m)) for m in rules.quality.metrics),
                 "kept" if result.kept else "not kept",
                 result.stopped_by,
             ]
