@@ -28,7 +28,7 @@ _PRONOUN = re.compile(r"이들|이\s?브랜드들|이들\s?브랜드|세\s?곳|�
 _FROM_TO = re.compile(r"부터[^,.]{0,20}까지")
 _UP_TO = re.compile(r"까지\s?(?:[가-힣]{0,3}\s)?(?:더하|합치|합하|포함|모두|함께)")
 _TOPIC_UNITS = ("%", "%p", "배")
-_REST_BRANDS = re.compile(r"(?:나머지|그\s?외|기타|이외)(?:의)?\s?(?:[\d가-힣]{0,4}\s?)?(?:브랜드|업체)|나머지(?:는|가|도)\s")
+_REST_BRANDS = re.compile(r"(?:나머지|그\s?외|기타|이외)(?:의)?\s?(?:[\d가-힣]{0,4}\s?)?(?:브랜드|업체|곳)|나머지(?:는|가|도)\s")
 _RANGE_END = re.compile(r"\s?(?:부터|까지|에서|사이)")
 _EXCLUDED = re.compile(r"이를\s?(?:제외|빼|뺀|제하)|그\s?해를\s?(?:제외|빼)")
 _FROM = re.compile(r"\s?에서(?!는|도)")
@@ -99,7 +99,9 @@ def bind_years(para: Paragraph, i: int) -> YearBinding:
     if owner is not None and owner.first != owner.year:  # a range token: 2020~2025년
         return YearBinding(single, None, (owner.first, owner.year))
     pair = (owner.year if owner else None, ref.year if ref else None)
-    binders = ((owner.end, "year"),) if owner is not None and para.names_year(owner) else ()
+    binders: tuple[tuple[int, str], ...] = ((owner.end, "year"),) if owner is not None and para.names_year(owner) else ()
+    if binders and ref is not None and para.names_year(ref) and _compares(stated):
+        binders += ((ref.end, "reference"),)  # "2020년 대비 2024년 감소율": the reference year binds it too
     return YearBinding(single, pair if pair != (None, None) else None, None, binders, owner is not None,
                        modified is not None)
 

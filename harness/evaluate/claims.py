@@ -38,10 +38,13 @@ from dataclasses import replace
 from harness.evaluate.binding import YearBinding, bind_brands, bind_stars, bind_years
 from harness.evaluate.claim import NO_CLAIM, Claim
 from harness.evaluate.cues import SHARE_MEASURES, is_specific, measures_named, names_absent_measure
+from harness.evaluate.growth_rules import around_year, decline_size, list_trend, peak_year, rate_count
 from harness.evaluate.mentions import is_year
 from harness.evaluate.paragraph import Paragraph, family
 from harness.evaluate.reading_rules import (
+    compared_figures,
     compared_level,
+    concentration,
     estimated_revenue,
     label,
     monthly_mean,
@@ -80,7 +83,8 @@ _ELAPSED = re.compile(r"\s?(?:만에|간|동안|사이|새)")
 _EVERY = re.compile(r"모두|모든|각각|전부|하나같이")
 _COMPARING = re.compile(r"보다|대비|비해|차이|격차|증감|늘|느는|느나|느니|줄|많|적|앞서|뒤처|증가|감소|변화|폭")
 _OF_REVIEWS = re.compile(r"리뷰(?:의|\s?중|\s?가운데)")
-_PART = re.compile(r"(?:중|가운데)\s?$")
+_PART = re.compile(r"\s?(?:중|가운데)\s?$")
+_TOPIC_END = re.compile(r"[은는]\s?$")
 _PER = re.compile(r"당\s?(?:평균\s?)?(?:[가-힣]{1,4}\s?)?(?:수는|수가|은|는)?\s?$|당\s")
 _CHANGES = frozenset({"growth", "cagr", "price_change", "rate_gap"})
 _BRAND_COUNTS = frozenset({"brands", "threshold", "list", "rank", "year_count", "per"})
@@ -107,7 +111,8 @@ def _claim(para: Paragraph, i: int) -> Claim:
     stated = para.numbers[i]
     if is_year(stated):
         return year_claim(para, i)
-    if (special := estimated_revenue(para, i) or per_one(para, i) or price_position(para, i) or label(para, i)):
+    if (special := estimated_revenue(para, i) or per_one(para, i) or price_position(para, i) or label(para, i) or
+            concentration(para, i)):
         return special
     if stated.unit in _UNATTRIBUTED_UNITS or stated.context in ("hhi", "rating") or _quoted(para.text, stated):
         return NO_CLAIM
@@ -122,10 +127,10 @@ def _claim(para: Paragraph, i: int) -> Claim:
         if _ELAPSED.match(para.text, stated.end) and (years.span or (years.pair and None not in years.pair)):
             return Claim("years elapsed", frozenset({"span"}), year_pair=years.pair, year_span=years.span)
         return NO_CLAIM
-    claim = threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i) or \
+    claim = rate_count(para, i) or threshold(para, i) or proportion(para, i, _measured) or tag_count(para, i) or stated_share(para, i) or \
         monthly_mean(para, i)
     claim = claim or _measured(para, i, stated)
-    if (wrong := compared_level(para, i)) is not None:
+    if (wrong := compared_level(para, i) or compared_figures(para, i)) is not None:
         return wrong
     base = review_base(para, i) if claim.alternative is None else None
     return replace(claim, alternative=base) if base is not None else claim
@@ -150,10 +155,15 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         # "연환산 781건은 2020년의 3.4배": an annualised figure is the partial year's, whatever year came before
         ref = years.pair[1] if years.pair is not None and years.pair[1] != partial[0] else None
         years = YearBinding(frozenset(partial), (partial[0], ref), dated=True)
-    listed = yearly_list_year(para, i)
+    listed = yearly_list_year(para, i) or around_year(para, i)
     if listed is not None:  # "해마다 71건, 85건, 80건씩 늘어": one year each, the closing word's sign for all
         years = YearBinding(frozenset({listed[0]}), (listed[0], listed[0] - 1), dated=True)
         stated = replace(stated, direction=stated.direction or listed[1])
+    sized = decline_size(para, i, stated) or list_trend(para, i, stated)
+    stated = sized or stated
+    peak = peak_year(para, i)
+    if peak is not None and years.pair is not None and years.pair[0] not in (None, peak):
+        years = replace(years, pair=(years.pair[0], peak))  # "정점과 비교한 2024년의 수준은 38%"
     named = brands.sets is not None or brands.pair is not None
     measures = None if whole else _measures(para, i, stated, window, named)
     stars = None if whole or stated.unit not in ("%", "건") else bind_stars(para, i, reach_topic=measures is None)
@@ -185,7 +195,7 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         neutral = brands.pair[1], brands.pair[0]
     referenced = (years.pair is not None and years.pair[1] is not None) or (brands.pair is not None and brands.pair[1] is not None)
     of_reference = stated.unit == "%" and stated.direction == 0 and referenced and (
-        bool(_OF.search(window)) or stated.form in ("fraction", "half"))
+        bool(_OF.search(window)) or stated.form in ("fraction", "half") or peak is not None)
     dated = years.dated and stated.unit == "건" and (years.pinned or not _AGGREGATE.search(window)) and not named
     branded = named and stated.unit == "건" and measures is None and not _AGGREGATE.search(window) and not whole
     compares = stated.direction or any(_COMPARING.search(w) for w in (window, para.after(i), para.topic(i)))
@@ -194,7 +204,8 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
              para.subject.describe(brands.sets, brands.pair), _describe_years(years))
     claim = Claim(" ".join(p for p in parts if p), measures, brands.sets, brands.pair, years.years, years.pair,
                   years.span, stars, extra, bound_by=years.binders, of_reference=of_reference, dated=dated,
-                  excluded=excluded, branded=branded, restated=stated if listed is not None else None)
+                  excluded=excluded, branded=branded,
+                  restated=stated if listed is not None or sized is not None else None)
     return replace(claim, alternative=replace(claim, brand_pair=neutral)) if neutral is not None else claim
 
 
@@ -235,8 +246,12 @@ def _count_measures(para: Paragraph, i: int, stated: StatedNumber, window: str) 
     text, end = para.text, stated.end
     if para.subject.names_term(window, marked=True):
         return frozenset({"term"})  # "'흡수력 좋아요'(28개 상품)", "'외출'이 318건": that term's count
-    if _PART.search(window):  # "80개 가운데 21개는 저평점 리뷰만": the part is what the rest of the clause says
-        part = measures_named(para.after(i))
+    if _PART.search(window):  # "80개 가운데 21개는 저평점 리뷰만": the part is what the rest of the clause says,
+        # unless the clause's topic named it before its whole ("리뷰가 달린 상품은 93개 중 21개뿐"; in
+        # "브랜드가 확인된 리뷰 499건 중 149건" the words name the whole)
+        topic = para.window(i - 1) if i and _PART.fullmatch(window) else ""
+        lead = measures_named(topic) if _TOPIC_END.search(topic) else None
+        part = lead if lead is not None and lead & _COUNT_MEASURES else measures_named(para.after(i))
         return part & _COUNT_MEASURES or None if part is not None else None
     if _PER.search(window[-10:]):
         return frozenset({"per"})

@@ -283,7 +283,7 @@ class FactIndex:
                 near = _reviews_near(text, numbers[i])
                 if self.matches(replace(numbers[i], direction=0), claim, near):
                     break  # true of its own year with the other sign: the direction is what is wrong
-                alt = [c for c in self.matches(numbers[i], claim.relaxed(), near) if _another_year(c, claim)]
+                alt = [c for c in self.matches(numbers[i], claim.relaxed(), near) if _another_year(c, claim, binder[1])]
                 confirmed = any(right[j] and binder in claims[j].bound_by and self._dated(numbers[j], claims[j], text)
                                 for j in range(len(claims)) if j != i)
                 if alt and not confirmed:
@@ -321,11 +321,15 @@ def _exact(stated: StatedNumber) -> bool:
     return stated.form == "digits" and not stated.approx and stated.bound is None and not whole_multiple
 
 
-def _another_year(cand: Candidate, claim: Claim) -> bool:
-    """``cand`` is the claimed measure in a year other than the one the sentence names."""
+def _another_year(cand: Candidate, claim: Claim, role: str = "year") -> bool:
+    """``cand`` is the claimed measure in a year other than the one the sentence names (for the
+    ``reference`` year of a change: of the same year over another reference)."""
     if cand.measure not in _DATED_MEASURES or not cand.years:
         return False
     owner = claim.year_pair[0] if claim.year_pair else None
+    if role == "reference":
+        ref = claim.year_pair[1] if claim.year_pair else None
+        return len(cand.years) == 2 and cand.years[0] == owner and cand.years[1] != ref
     return owner is None or cand.years[0] != owner
 
 

@@ -13,6 +13,7 @@ and on an older one as a baseline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,3 +246,44 @@ def current_checker(facts: dict[str, Any]) -> Callable[[str], Sequence[Seen]]:
 
     index = FactIndex.from_facts(facts)
     return lambda text: [Seen(c.stated.start, c.stated.end, c.outcome) for c in index.check_text(text)]
+
+
+_SHIFTS = (1, 3, -1)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def digit_shift(corpus: Corpus, checker: Checker, batch: int | None = None) -> tuple[int, int]:
+    """How loose the checker is: (variants still accepted, variants made).
+
+    Every supported number of the correct summaries written with a digit gets its last digit moved
+    by +1, +3 and -1 (mod 10, the format kept: ``42.7%`` becomes ``42.8%``, ``42.0%``, ``42.6%``; years
+    and year ranges are left alone, their binding is what the year edits test); a variant is accepted
+    when the checker flags no more numbers in its field than in the original (a shifted figure read
+    as another year's, with the year blamed, is caught). Some variants stay true (a
+    hedged ``약 43%`` allows 42 and 44, a bound ``5% 미만`` allows 6), so the figure is not zero; a rule
+    that lets more through raises it, which is what this figure is kept to catch.
+    """
+    checks_for = {cid: checker(facts) for cid, facts in corpus.facts.items()}
+    by_id = {str(s["id"]): s for s in corpus.summaries}
+    accepted = made = 0
+    for note in corpus.notes:
+        if note.status != "supported" or note.origin != "correct" or (batch is not None and note.batch != batch):
+            continue
+        digits = [k for k, ch in enumerate(note.text) if ch in "0123456789"]
+        if not digits or _YEAR.search(note.text):
+            continue
+        body = by_id[note.summary][note.field]
+        at = note.start + digits[-1]
+        check = checks_for[category_key(by_id[note.summary]["categoryId"])]
+        flags = _flags(check(body))
+        for shift in _SHIFTS:
+            text = body[:at] + str((int(body[at]) + shift) % 10) + body[at + 1 :]
+            seen = check(text)
+            hits = [s for s in seen if s.start < note.end and note.start < s.end]
+            made += 1
+            accepted += _worst(hits) == "supported" and _flags(seen) <= flags
+    return accepted, made
+
+
+def _flags(seen: Sequence[Seen]) -> int:
+    return sum(s.outcome != "supported" for s in seen)

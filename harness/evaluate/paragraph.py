@@ -59,6 +59,9 @@ def _join_lists(masked: str, brands: list[BrandMention]) -> str:
     return "".join(chars)
 
 
+_REST_BEFORE = re.compile(r"(?:나머지|그\s?외|기타)\s?$")
+
+
 def family(stated: StatedNumber) -> str:
     return _FAMILY.get(stated.unit, stated.unit)
 
@@ -223,12 +226,13 @@ class Paragraph:
         return len(stars) >= least
 
     def brand_count_before(self, i: int) -> int | None:
-        """A count of brands stated earlier in the sentence (``5개 브랜드가 10%를 넘고``), if any."""
+        """A count of brands stated earlier in the sentence (``5개 브랜드가 10%를 넘고``, ``네 브랜드의``), if any."""
         stated = self.numbers[i]
         start = self.sentence_start(stated.start)
         for n in reversed([n for n in self.numbers if start <= n.start and n.end <= stated.start]):
-            if n.unit in ("개", "곳") and n.value.is_integer() and 1 < n.value <= len(self.subject.names) and \
-                    re.match(r"\s?(?:개\s?)?브랜드", self.text[n.end - 1 : n.end + 4]):
+            if n.unit in ("개", "곳") and n.value.is_integer() and 1 < n.value <= len(self.subject.names) and (
+                    re.match(r"\s?(?:개\s?)?브랜드", self.text[n.end - 1 : n.end + 4]) or n.text.endswith("브랜드")) and \
+                    not _REST_BEFORE.search(self.text, max(0, n.start - 6), n.start):  # "나머지 다섯 브랜드": not the top 5
                 return int(n.value)
         return None
 

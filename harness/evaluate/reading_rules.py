@@ -15,7 +15,12 @@ not there (then ``claims`` reads the number as usual):
 - **shares of stated counts**: ``599건으로 전체 리뷰 600건의 99.8%``: the earlier count over the base;
 - **labels**: ``80매 10팩`` where a segment is named so: the label, not a figure;
 - **compared levels**: ``합계는 36.2%로, 브라운 단독보다 작습니다`` must hold against that brand's share;
+- **compared figures**: ``리뷰 없는 상품 비중(77.4%)이 상위 3개 합계(74.2%)보다 높습니다``: two stated
+  figures compared in one clause must stand in that order (else the reference carries the error);
 - **monthly means**: ``월평균 8.4건`` is a year's reviews per month covered;
+- **concentration lines and parts**: ``HHI는 1,865로 2,500 기준선 아래`` names a conventional line of
+  the index (1,500, 2,500), not a figure; ``HHI 3,912 가운데 A 몫만 약 3,209`` is the part of the index
+  the named brands (or the top-k) contribute, the sum of their squared shares;
 - **yearly lists**: ``2021년의 108건 증가였고, 그 뒤로는 해마다 71건, 85건, 80건씩``: the k-th figure
   of a list said year by year belongs to the k-th year after the one named before it.
 """
@@ -25,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from harness.evaluate.binding import bind_years
-from harness.evaluate.candidate import COUNT, PERCENT, Candidate
+from harness.evaluate.binding import bind_brands, bind_years
+from harness.evaluate.candidate import COUNT, HHI, PERCENT, Candidate
 from harness.evaluate.claim import Claim
 from harness.evaluate.mentions import CLAUSE_BREAK, is_year
 from harness.evaluate.paragraph import Paragraph, family
@@ -44,6 +49,8 @@ _WHOLE_AFTER = re.compile(r"\s?(?:가운데|중)(?![가-힣])")
 _COUNTER = re.compile(r"[가-힣]{1,2}(?![가-힣])|[가-힣](?=[가-힣])")
 _THAN = re.compile(r"\s?(?:단독|혼자|한\s?곳)?\s?(?:보다|에\s?비해|대비)\s?")
 _MORE_LESS = re.compile(r"(높|많|크|앞서|웃돌)|(?:낮|적|작|뒤처|밑돌)")
+_AFTER_SUBJECT = re.compile(r"\)?\s?(?:이|가|은|는)\s")
+_THAN_AFTER = re.compile(r"\)?\s?보다(?:도|는)?\s?")
 _MONTHLY = re.compile(r"월\s?평균|한\s?달\s?평균|월간\s?평균|매달\s?평균")
 _BASE_NAMES = ((re.compile(r"별점"), "ratingHistogram:total"), (re.compile(r"브랜드"), "dataQuality.brandedReviewCount"),
                (re.compile(r"전체|총"), "metrics.totalReviewCount"))
@@ -51,6 +58,11 @@ _TAG_WORD = re.compile(r"태그")
 _YEARLY = re.compile(r"해마다|매년|매해|차례로|연이어|순서대로")
 _AFTERWARDS = re.compile(r"뒤로|이후|이어|다음")
 _LIST_GAP = re.compile(r"\s?,\s?")
+_HHI_WORD = re.compile(r"HHI|허핀달|허쉬만|집중도\s?지수", re.IGNORECASE)
+# The lines antitrust guidance draws on the index: below 1,500 unconcentrated, above 2,500 highly concentrated.
+_HHI_LINES = frozenset({1500.0, 2500.0})
+_LINE_WORD = re.compile(r"기준|선(?![가-힣])|고집중|집중\s?(?:시장|구간)|경쟁\s?시장|비집중")
+_PART_WORD = re.compile(r"몫|기여|기여분|차지하는\s?부분")
 
 
 def price_position(para: Paragraph, i: int) -> Claim | None:
@@ -232,3 +244,52 @@ def monthly_mean(para: Paragraph, i: int) -> Claim | None:
     years = bind_years(para, i).years
     extra = tuple(c for c in para.subject.monthly if years is None or c.years[0] in years)
     return Claim("reviews per month", frozenset({"monthly"}), years=years, extra=extra)
+
+
+def concentration(para: Paragraph, i: int) -> Claim | None:
+    """In a sentence about the HHI, a bare number that is a line of the index (``고집중 기준 2,500``) or
+    the part of it some brands contribute (``이 가운데 A 몫만 약 3,209``, ``상위 10개 브랜드 몫이 약 334``)."""
+    stated = para.numbers[i]
+    if stated.unit or stated.high is not None or stated.value < 100:
+        return None
+    start = para.sentence_start(stated.start)
+    end = para.text.find(".", stated.end)
+    sentence = para.masked[start : end if end >= 0 else len(para.text)]
+    if not _HHI_WORD.search(sentence):
+        return None
+    near = para.masked[max(start, stated.start - 14) : stated.end + 8]
+    if stated.value in _HHI_LINES and _LINE_WORD.search(near):
+        line = Candidate(stated.value, HHI, "hhi line", measure="hhi_line")
+        return Claim("a line of the HHI", frozenset({"hhi_line"}), extra=(line,))
+    if not _PART_WORD.search(para.masked[max(start, stated.start - 12) : stated.start]):
+        return None
+    brands = bind_brands(para, i)
+    parts = []
+    for members in brands.sets or ():
+        shares = [para.subject.shares[b] for b in members if 0 <= b < len(para.subject.shares)]
+        if shares and len(shares) == len(members) and None not in shares:
+            label = "hhi part:" + "+".join(para.subject.name(b) for b in sorted(members))
+            parts.append(Candidate(sum((s * 100) ** 2 for s in shares if s), HHI, label, measure="hhi_part"))
+    return Claim("part of the HHI", frozenset({"hhi_part"}), extra=tuple(parts)) if brands.sets else None
+
+
+def compared_figures(para: Paragraph, i: int) -> Claim | None:
+    """``A 비중(77.4%)이 B 합계(74.2%)보다도 낮습니다``: the subject's figure must be below (above) this
+    one; when it is not, this figure, the reference, carries the error. None otherwise."""
+    stated = para.numbers[i]
+    than = _THAN_AFTER.match(para.text, stated.end)
+    if stated.unit != "%" or stated.high is not None or than is None:
+        return None
+    word = _MORE_LESS.match(para.masked, than.end())
+    start = para.sentence_start(stated.start)
+    subjects = [n for n in para.numbers[:i] if n.start >= start and n.unit == stated.unit and n.high is None]
+    if word is None or not subjects or not _AFTER_SUBJECT.match(para.text, subjects[-1].end):
+        return None
+    between = para.masked[subjects[-1].end : stated.start]
+    if CLAUSE_BREAK.search(between) or len(between) > 30:
+        return None
+    sign = 1 if word.group(1) else -1
+    if (subjects[-1].value - stated.value) * sign > 0:
+        return None
+    never = Candidate(-1.0, "never", "comparison does not hold", measure="compared")
+    return Claim(f"compared with {subjects[-1].text}", frozenset({"compared"}), extra=(never,))

@@ -21,6 +21,7 @@ _ROUND_BASES = frozenset({20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.
 _BRAND_WORD = re.compile(r"브랜드|업체|곳|사(?![가-힣])")
 _MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
 _YEAR_TREND = re.compile(r"\s?(?:의|에는|에|은|는)?\s?(?:리뷰는?\s?)?(회복세|증가세|성장세|상승세|반등|감소세|하락세|역성장|위축)")
+_FROM_FIGURE = re.compile(r"\s?(?:에서|부터)")
 _GAP_WORD = re.compile(r"\s?(?:의\s?)?차이")  # "63,445건과는 1건 차이": the gap of the two figures
 _RISING = frozenset({"회복세", "증가세", "성장세", "상승세", "반등"})
 _BRAND_YEAR = re.compile(r"\s?(?:[의은는이가]\s?)?(?:리뷰|판매|매출|점유율|수요|성장)?(?:는|은|이|가|도)?\s?$")
@@ -90,8 +91,9 @@ def bounded_brands(para: Paragraph, stated: StatedNumber, brands: BrandBinding) 
 
 def stated_arithmetic(para: Paragraph, i: int) -> tuple[Candidate, ...]:
     """``365건은 315건보다 50건 많아 1.16배``, ``63,446건 ... 63,445건과는 1건 차이``, ``64%, ... 36%로
-    1.8배``: a multiple or difference of the two figures just stated (first over second; an error in
-    a figure is that figure's, not the arithmetic's)."""
+    1.8배``: a multiple or difference of the two figures just stated (first over second; from the
+    first to the second, ``172건에서 92건까지 80건 줄어``, the second less the first; an error in a figure
+    is that figure's, not the arithmetic's)."""
     stated = para.numbers[i]
     if stated.unit not in ("배", "건", "개"):
         return ()
@@ -110,6 +112,8 @@ def stated_arithmetic(para: Paragraph, i: int) -> tuple[Candidate, ...]:
     a, b = figures[-2].value, figures[-1].value
     if stated.unit == "배" and min(a, b) > 0:
         return (Candidate(max(a, b) / min(a, b), MULTIPLE, "ratio of the stated figures", measure="stated"),)
+    if _FROM_FIGURE.match(para.text, figures[-2].end):  # "172건에서 92건까지 80건 줄어": later minus earlier
+        a, b = b, a
     if stated.unit == figures[-1].unit and (stated.direction or _GAP_WORD.match(para.text, stated.end)):
         return (Candidate(a - b, REVIEWS if stated.unit == "건" else ITEMS, "difference of the stated figures", True,
                           measure="stated"),)

@@ -52,6 +52,7 @@ class Subject:
     labels: str = ""
     partial_years: tuple[int, ...] = ()
     monthly: tuple[Candidate, ...] = ()
+    peak: int | None = None  # the year with the most reviews ("정점"), when one year has them
 
     @classmethod
     def from_facts(cls, facts: dict[str, Any]) -> Subject:
@@ -73,6 +74,7 @@ class Subject:
             " | ".join(str(r.get("segment") or "") for r in as_records(metrics_of(facts).get("topSegments"))),
             tuple(int(float(r["year"])) for r in growth_of(facts) if num(r.get("annualizedReviewCount")) is not None),
             _monthly(facts),
+            _peak(facts),
         )
 
     def quotes_term(self, window: str) -> bool:
@@ -206,3 +208,12 @@ def _monthly(facts: dict[str, Any]) -> tuple[Candidate, ...]:
             year = int(float(row["year"]))
             out.append(Candidate(count / months, OTHER, f"monthlyReviews:{year}", measure="monthly", years=(year,)))
     return tuple(out)
+
+
+def _peak(facts: dict[str, Any]) -> int | None:
+    counts = {int(float(r["year"])): c for r in growth_of(facts) if (c := num(r.get("reviewCount"))) is not None}
+    if len(counts) < 2:
+        return None
+    top = max(counts.values())
+    peaks = [y for y, c in counts.items() if c == top]
+    return peaks[0] if len(peaks) == 1 else None

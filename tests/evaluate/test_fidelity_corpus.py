@@ -38,9 +38,8 @@ def corpus_result() -> CorpusResult:
 # Batch 4 is held out: its first look is recorded in benchmarks/bench_fidelity.py. Until the metric
 # holds it, the targets it misses (and those the whole corpus misses with it) are strict xfails, so
 # each mark must go the moment its target holds.
-_HELD_OUT_MISSES = {
-    4: set(TARGETS),
-    None: {"correct_numbers_supported", "correct_summaries_clean", "wrong_numbers_flagged"},
+_HELD_OUT_MISSES: dict[int | None, set[str]] = {
+    4: {"correct_numbers_supported", "correct_summaries_clean", "each_kind_flagged"},
 }
 _BATCHES = [1, 2, 3, 4, None]
 

@@ -69,7 +69,24 @@ WIPES: dict[str, Any] = {
         {"year": 2025, "reviewCount": 60, "growthRate": -33.3333, "monthsCovered": 6.0, "annualizedReviewCount": 120},
     ],
 }
-_FACTS = {"mat": MAT, "bottle": BOTTLE, "wipes": WIPES}
+# A concentrated category whose reviews peaked in 2021 and then mostly fell.
+TEETHER: dict[str, Any] = {
+    "categoryId": 904, "categoryName": "치발기",
+    "metrics": {
+        "productCount": 50, "brandCount": 6, "totalReviewCount": 800, "zeroReviewRatio": 0.6,
+        "hhi": 3218.0, "hhiTop10": 3218.0, "top3BrandShare": 0.85,
+        "topBrands": [{"name": n, "reviewCount": c, "share": c / 800} for n, c in (
+            ("말랑이", 400), ("꼭꼭", 160), ("아기곰", 120), ("토닥", 64), ("새싹", 40), ("포포", 16))],
+    },
+    "growthData": [
+        {"year": 2020, "reviewCount": 200, "growthRate": None},
+        {"year": 2021, "reviewCount": 250, "growthRate": 25.0},
+        {"year": 2022, "reviewCount": 150, "growthRate": -40.0},
+        {"year": 2023, "reviewCount": 135, "growthRate": -10.0},
+        {"year": 2024, "reviewCount": 90, "growthRate": -33.3333},
+    ],
+}
+_FACTS = {"mat": MAT, "bottle": BOTTLE, "wipes": WIPES, "teether": TEETHER}
 
 
 def _outcomes(name: str, text: str) -> dict[str, str]:
@@ -189,4 +206,55 @@ def test_reading_rules__correct_phrasings_supported(name: str, text: str) -> Non
 )
 def test_reading_rules__wrong_claims_flagged(name: str, text: str, wrong: str, outcome: str) -> None:
     outcomes = _outcomes(name, text)
+    assert outcomes[wrong] == outcome, outcomes
+
+
+# Batch 4's reading rules, each right and wrong on the invented 치발기 category (right sentence, wrong
+# sentence, the number the wrong one must flag and how).
+_TEETHER_RULES = {
+    "hhi line": ("HHI 3,218은 고집중 기준선인 2,500을 크게 넘습니다.",
+                 "HHI 3,218은 고집중 기준선인 2,400을 크게 넘습니다.", "2,400", "contradicted"),
+    "hhi part": ("HHI 약 3,218 가운데 상위 2개 브랜드 몫이 약 2,900입니다.",
+                 "HHI 약 3,218 가운데 상위 2개 브랜드 몫이 약 3,900입니다.", "약 3,900", "contradicted"),
+    "part named before its whole": ("리뷰가 달린 상품은 50개 중 20개뿐입니다.",
+                                    "리뷰가 달린 상품은 50개 중 30개뿐입니다.", "30개", "contradicted"),
+    "no review received": ("상품의 60%는 리뷰를 하나도 받지 못했습니다.",
+                           "상품의 40%는 리뷰를 하나도 받지 못했습니다.", "40%", "contradicted"),
+    "the rest counted in 곳": ("말랑이 50.0%, 꼭꼭 20.0%, 아기곰 15.0% 순이며, 나머지 세 곳은 각각 10%에도 못 미칩니다.",
+                              "말랑이 50.0%, 꼭꼭 20.0%, 아기곰 15.0% 순이며, 나머지 세 곳은 각각 5%에도 못 미칩니다.",
+                              "5%", "contradicted"),
+    "size of a decline": ("하락 폭은 2023년에 10.0%로 작아졌다가 2024년에 33.3%로 다시 커졌습니다.",
+                          "하락 폭은 2023년에 10.0%로 작아졌다가 2024년에 23.3%로 다시 커졌습니다.", "23.3%",
+                          "contradicted"),
+    "gap between declines": ("감소 폭은 2023년 10.0%보다 2024년 33.3%가 23.3%p 더 컸습니다.",
+                             "감소 폭은 2023년 10.0%보다 2024년 33.3%가 23.3%p 더 작았습니다.", "23.3%p", "contradicted"),
+    "the years around one": ("2023년 감소율(10.0%)은 그 앞뒤 해(40.0%, 33.3%)보다 작았습니다.",
+                             "2023년 감소율(10.0%)은 그 앞뒤 해(33.3%, 40.0%)보다 작았습니다.", "33.3%", "contradicted"),
+    "the peak": ("정점과 비교한 2024년의 리뷰 수준은 36%입니다.",
+                 "정점과 비교한 2024년의 리뷰 수준은 26%입니다.", "26%", "contradicted"),
+    "a list's trend": ("증감률은 2022년 -40.0%로 떨어졌다가 2023년 -10.0%, 2024년 -33.3%로 다시 높아졌습니다.",
+                       "증감률은 2021년 25.0%로 오른 뒤 2022년 -40.0%, 2023년 -10.0%로 다시 높아졌습니다.", "-40.0%",
+                       "contradicted"),
+    "counts of rates": ("2021~2024년 증감률 4개 가운데 3개가 마이너스였습니다.",
+                        "2021~2024년 증감률 4개 가운데 2개가 마이너스였습니다.", "2개", "contradicted"),
+    "brands counted in words": ("말랑이, 꼭꼭, 아기곰이 선두권입니다. 세 브랜드의 합계 점유율은 85.0%입니다.",
+                                "말랑이, 꼭꼭, 아기곰이 선두권입니다. 세 브랜드의 합계 점유율은 70.0%입니다.", "70.0%",
+                                "contradicted"),
+    "a change from one figure to another": ("2021년의 250건에서 2024년의 90건까지 리뷰는 160건 줄었습니다.",
+                                            "2021년의 250건에서 2024년의 90건까지 리뷰는 160건 늘었습니다.", "160건",
+                                            "contradicted"),
+    "two figures compared": ("상위 3개 브랜드 합계(85.0%)가 리뷰 없는 상품 비중(60.0%)보다 높습니다.",
+                             "상위 3개 브랜드 합계(85.0%)가 리뷰 없는 상품 비중(60.0%)보다 낮습니다.", "60.0%",
+                             "contradicted"),
+    "the reference year of a change": ("2021년 대비 2024년 감소율은 64.0%입니다.",
+                                       "2020년 대비 2024년 감소율은 64.0%입니다.", "2020년", "contradicted"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(_TEETHER_RULES))
+def test_reading_rules__batch4_rules_read_right_and_wrong(rule: str) -> None:
+    right, wrong_text, wrong, outcome = _TEETHER_RULES[rule]
+    outcomes = _outcomes("teether", right)
+    assert outcomes and all(o == "supported" for o in outcomes.values()), outcomes
+    outcomes = _outcomes("teether", wrong_text)
     assert outcomes[wrong] == outcome, outcomes
