@@ -194,6 +194,8 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
         sets |= {frozenset({n}) for n in names}
         if len(names) >= 2:
             sets.add(frozenset(names))
+    if (counted := _counted_list(para, i, mentions, len(names))) is not None:
+        sets = {frozenset(range(counted))}  # "피셔프라이스와 오볼 세 브랜드가 38.3%": three brands, the top 3
     if _RANGE_END.match(para.text, stated.end) and sets:  # "31.5%부터 19.2%까지": one member at each end
         sets = {frozenset({n}) for members in sets for n in members}
     rest_of = None
@@ -214,9 +216,41 @@ def bind_brands(para: Paragraph, i: int) -> BrandBinding:
             others = [n for n in names if n != refs[-1]]
             if not others:  # "코니스의 리뷰는 ..., 타이니러브(3,084건)보다 1,003건 적고": the sentence's subject
                 others = [b.index for b in para.brands_earlier(i) if b.index != refs[-1]][:1]
+            if others and not names[:-1] and _compared_before(para, others[-1], i):
+                # "2위 유피스(304건)보다 99건 많고, 코니스(89건)와 비교하면 4.5배": 유피스 was the last
+                # comparison's reference; the subject both share is the one the sentence before named
+                carried = para.subject_before(i)
+                others = [carried.index] if carried is not None and carried.index != refs[-1] else others
             pair = (others[-1] if others else None, refs[-1])
     return BrandBinding(frozenset(sets) if sets else None, pair, tuple(names), groups[-1].size if groups else None,
                         rest_of)
+
+
+def _compared_before(para: Paragraph, brand: int, i: int) -> bool:
+    """``brand`` is named earlier in the sentence as a reference (``유피스(304건)보다``)."""
+    for b in para.brands_earlier(i):
+        if b.index == brand:
+            after = para.masked[b.end : b.end + 12].replace(" ", "")
+            return bool(re.match(r"(?:\([^)]*\))?(?:보다|대비|에비해)", after))
+    return False
+
+
+def _counted_list(para: Paragraph, i: int, mentions: list[BrandMention], named: int) -> int | None:
+    """A count of brands right after the listed names that disagrees with the list (``A와 B 세 브랜드``):
+    the count is what the figure claims to be of, the top that many."""
+    if not mentions or named < 2:
+        return None
+    last, stated = mentions[-1], para.numbers[i]
+    for n in para.numbers[:i]:
+        if n.start >= last.end and n.end <= stated.start and not para.masked[last.end : n.start].strip() and \
+                n.unit in ("개", "곳") and n.value.is_integer() and (n.text.endswith(("브랜드", "곳")) or
+                                                                    _BRAND_AFTER.match(para.text, n.end)):
+            count = int(n.value)
+            return count if count != named and 0 < count <= len(para.subject.shares) else None
+    return None
+
+
+_BRAND_AFTER = re.compile(r"\s?(?:브랜드|업체)")
 
 
 def _rest_count(para: Paragraph, i: int) -> int | None:
@@ -247,7 +281,9 @@ def rank_brands(para: Paragraph, i: int) -> list[BrandMention]:
     return [b for b in para.brands_in_window(i)[0] if not b.by_rank]
 
 
-_NOT_A_RANK_CLAIM = re.compile(r"\s?(?:권|까지|안|이내|보다|와|과|대비|에\s?비해|부터|의\s?(?:약\s?)?[\d두세네다절])")
+# "1위보다", "2위권", "1위의 점유율" (whoever holds the rank): no claim of who holds it
+_NOT_A_RANK_CLAIM = re.compile(r"\s?(?:권|까지|안|이내|보다|와|과|대비|에\s?비해|부터|의\s?(?:약\s?)?[\d두세네다절]|"
+                               r"의\s?(?:점유율|리뷰|몫|비중|지분))")
 _NAME_AFTER_RANK = re.compile(r"\s?(?:(?:브랜드|업체)(?:인|는|은)?\s?|인\s?)?")
 
 

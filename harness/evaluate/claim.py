@@ -111,6 +111,8 @@ class Claim:
             if cand.measure.startswith("streak"):  # "2022년부터 2025년까지 4년 연속": the run is the period
                 starts = (lo, lo + 1) if cand.measure == "streak" else (lo,)
                 return cand.years[0] == hi and cand.years[1] in starts
+            if cand.measure in _RANGE_MEASURES:  # a total over years is of the period named, not of a part
+                return cand.years == (hi, lo)
             if len(cand.years) == 2 and lo <= cand.years[0] <= hi and cand.years[1] == cand.years[0] - 1:
                 return True  # "2021~2024년 ... 증가율은 47.6%에서": 2021's rate (over 2020) is a figure of 2021
             return all(lo <= y <= hi for y in cand.years)

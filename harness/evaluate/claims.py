@@ -38,7 +38,15 @@ from dataclasses import replace
 from harness.evaluate.binding import YearBinding, bind_brands, bind_stars, bind_years
 from harness.evaluate.claim import NO_CLAIM, Claim
 from harness.evaluate.cues import SHARE_MEASURES, is_specific, measures_named, names_absent_measure
-from harness.evaluate.growth_rules import around_year, decline_size, list_trend, peak_year, rate_count
+from harness.evaluate.growth_rules import (
+    around_year,
+    decline_size,
+    joined_years,
+    list_trend,
+    peak_year,
+    rate_count,
+    since_year,
+)
 from harness.evaluate.mentions import is_year
 from harness.evaluate.paragraph import Paragraph, family
 from harness.evaluate.reading_rules import (
@@ -155,15 +163,20 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
         # "연환산 781건은 2020년의 3.4배": an annualised figure is the partial year's, whatever year came before
         ref = years.pair[1] if years.pair is not None and years.pair[1] != partial[0] else None
         years = YearBinding(frozenset(partial), (partial[0], ref), dated=True)
+    if (joined := joined_years(para, i)) is not None:  # "2020년과 2021년에 합계 694건": the period's total
+        years = YearBinding(frozenset(range(joined[0], joined[1] + 1)), None, joined)
+    if (since := since_year(para, i)) is not None:  # "2021년 ..., 그 뒤 180건이 줄어 2024년에는"
+        years = YearBinding(frozenset({since[0]}), since, dated=True)
     listed = yearly_list_year(para, i) or around_year(para, i)
     if listed is not None:  # "해마다 71건, 85건, 80건씩 늘어": one year each, the closing word's sign for all
         years = YearBinding(frozenset({listed[0]}), (listed[0], listed[0] - 1), dated=True)
         stated = replace(stated, direction=stated.direction or listed[1])
     sized = decline_size(para, i, stated) or list_trend(para, i, stated)
+    peak = peak_year(para, i, years.pair[0] if years.pair is not None else None)
+    if peak is not None:  # "정점과 비교한 2024년의 수준은 38%", "정점의 절반 수준으로 줄었다": a level, of the peak
+        years = replace(years, years=frozenset({peak[0]}), pair=peak)
+        sized = replace(stated, direction=0)
     stated = sized or stated
-    peak = peak_year(para, i)
-    if peak is not None and years.pair is not None and years.pair[0] not in (None, peak):
-        years = replace(years, pair=(years.pair[0], peak))  # "정점과 비교한 2024년의 수준은 38%"
     named = brands.sets is not None or brands.pair is not None
     measures = None if whole else _measures(para, i, stated, window, named)
     stars = None if whole or stated.unit not in ("%", "건") else bind_stars(para, i, reach_topic=measures is None)

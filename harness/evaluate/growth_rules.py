@@ -10,6 +10,9 @@
   have the sign the words give;
 - **lists of levels**: ``2023년 37.7%, 2024년 28.0%로 다시 높아졌습니다``: the list rose from what came
   before it (its first figure carries the trend);
+- **years joined and summed**: ``2020년과 2021년에 합계 694건`` is the total of the period they make;
+- **after a year**: ``2021년에 ... 그 뒤 리뷰는 180건이 줄어 2024년에는``: the change from the year
+  named before 그 뒤 to the one named after the figure;
 - **the peak**: ``정점과 비교한 2024년의 수준은 38%``, ``정점의 절반을 조금 넘는``: 정점 (피크, 최고점) is
   the year with the most reviews, the reference a share of it is of.
 """
@@ -62,14 +65,20 @@ def around_year(para: Paragraph, i: int) -> tuple[int, int] | None:
     return years[-1].year + (-1 if k == 0 else 1), stated.direction
 
 
-def peak_year(para: Paragraph, i: int) -> int | None:
-    """The year a share said of 정점 is of (the year with the most reviews), None when none is named."""
+def peak_year(para: Paragraph, i: int, owner: int | None) -> tuple[int, int] | None:
+    """(owner, peak) of a share said of 정점 (the year with the most reviews): the year the sentence binds
+    the share to, or else the last other year it names (``정점인 2021년 ... 2024년(92건)의 1.9배로, 그
+    사이 리뷰가 정점의 절반을 조금 넘는 수준으로 줄었습니다``: 2024 over 2021); None when 정점 is not named."""
     stated = para.numbers[i]
-    if stated.unit != "%" and stated.form not in ("fraction", "half"):
+    peak = para.subject.peak
+    if (stated.unit != "%" and stated.form not in ("fraction", "half")) or peak is None or \
+            not _PEAK.search(para.window(i)):
         return None
-    if para.subject.peak is None or not _PEAK.search(para.window(i)):
-        return None
-    return para.subject.peak
+    if owner is None or owner == peak:
+        start = para.sentence_start(stated.start)
+        others = [y.year for y in para.years if start <= y.start and y.end <= stated.start and y.year != peak]
+        owner = others[-1] if others else None
+    return (owner, peak) if owner is not None and owner > peak else None
 
 
 _YEAR_LIST_GAP = re.compile(r"\s?,\s?(?:(?:19|20)\d\d년\s?(?:에는|에|은|는)?\s?)?")
@@ -113,3 +122,38 @@ def rate_count(para: Paragraph, i: int) -> Claim | None:
     n = sum(1 for r in rates if r * want > 0)
     extra = tuple(Candidate(n, kind, "rates of that sign", measure="rate_count") for kind in (COUNT, ITEMS))
     return Claim(f"{'falling' if want < 0 else 'rising'} rates", frozenset({"rate_count"}), extra=extra)
+
+
+_JOINED_YEARS = re.compile(r"((?:19|20)\d\d)년?\s?(?:과|와|및|,|·)\s?((?:19|20)\d\d)년\s?(?:에는|에|의|은|는)?\s?(?:리뷰는?\s?)?"
+                           r"(?:합계|합쳐|합산|모두|통틀어|도합)\s?(?:서\s?)?$")
+
+
+def joined_years(para: Paragraph, i: int) -> tuple[int, int] | None:
+    """``2020년과 2021년에 합계 694건``: two successive years joined by 과 and summed are a period."""
+    stated = para.numbers[i]
+    if stated.unit != "건":
+        return None
+    found = _JOINED_YEARS.search(para.masked, max(0, stated.start - 40), stated.start)
+    if found is None:
+        return None
+    a, b = int(found.group(1)), int(found.group(2))
+    return (a, b) if b == a + 1 else None
+
+
+_AFTERWARDS = re.compile(r"그\s?(?:뒤|후|다음)|이후")
+
+
+def since_year(para: Paragraph, i: int) -> tuple[int, int] | None:
+    """``2021년에 ... 마지막 증가였고, 그 뒤 리뷰는 180건이 줄어 2024년에는``: a change said after 그 뒤
+    runs from the year named before it to the year named after the figure (owner, reference)."""
+    stated = para.numbers[i]
+    if not stated.direction or stated.unit not in ("건", "%"):
+        return None
+    start = para.sentence_start(stated.start)
+    before = [y for y in para.years if start <= y.start and y.end <= stated.start]
+    if not before or not _AFTERWARDS.search(para.masked, before[-1].end, stated.start):
+        return None
+    after = para.year_after(i)
+    if after is None or after.year <= before[-1].year:
+        return None
+    return after.year, before[-1].year

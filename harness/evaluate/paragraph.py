@@ -218,6 +218,16 @@ class Paragraph:
                  and not self.paren_of(b.start)]
         return named[-1] if named else None
 
+    def subject_before(self, i: int) -> BrandMention | None:
+        """The first brand the sentence before number ``i``'s named (its subject, as a rule)."""
+        start = self.sentence_start(self.numbers[i].start)
+        if start == 0:
+            return None
+        before = self.sentence_start(start - 1)
+        named = [b for b in self.brands if before <= b.start and b.end <= start and not b.by_rank
+                 and not self.paren_of(b.start)]
+        return named[0] if named else None
+
     def star_tokens(self, i: int, least: int) -> bool:
         """At least ``least`` star ratings (``5점``, ``1~2점``) named in the number's window."""
         lo, stated = self.window_start(i), self.numbers[i]

@@ -92,9 +92,12 @@ def bounded_brands(para: Paragraph, stated: StatedNumber, brands: BrandBinding) 
 def stated_arithmetic(para: Paragraph, i: int) -> tuple[Candidate, ...]:
     """``365건은 315건보다 50건 많아 1.16배``, ``63,446건 ... 63,445건과는 1건 차이``, ``64%, ... 36%로
     1.8배``: a multiple or difference of the two figures just stated (first over second; from the
-    first to the second, ``172건에서 92건까지 80건 줄어``, the second less the first; an error in a figure
-    is that figure's, not the arithmetic's)."""
+    first to the second, ``172건에서 92건까지 80건 줄어``, the second less the first; a part of the
+    second, ``(12건)은 ... (70건)의 6분의 1``, the first over the second; an error in a figure is that
+    figure's, not the arithmetic's)."""
     stated = para.numbers[i]
+    if stated.unit == "%" and stated.direction == 0:
+        return _stated_part(para, i)
     if stated.unit not in ("배", "건", "개"):
         return ()
     start = para.sentence_start(stated.start)
@@ -118,6 +121,24 @@ def stated_arithmetic(para: Paragraph, i: int) -> tuple[Candidate, ...]:
         return (Candidate(a - b, REVIEWS if stated.unit == "건" else ITEMS, "difference of the stated figures", True,
                           measure="stated"),)
     return ()
+
+
+def _stated_part(para: Paragraph, i: int) -> tuple[Candidate, ...]:
+    """``반등 폭(12건)은 ... 감소 폭(70건)의 6분의 1 남짓``: the subject's figure over the reference's, the
+    two figures the sentence just stated (the subject's before 은/는, the reference's before 의)."""
+    stated = para.numbers[i]
+    start = para.sentence_start(stated.start)
+    figures = [n for n in para.numbers[:i] if n.start >= start and n.unit in ("건", "원", "개")]
+    if len(figures) < 2 or figures[-1].unit != figures[-2].unit or not figures[-1].value:
+        return ()
+    a, b = figures[-2], figures[-1]
+    if not _REFERENCE_OF.fullmatch(para.masked[b.end : stated.start]) or not _SUBJECT_AFTER.match(para.text, a.end):
+        return ()
+    return (Candidate(a.value / b.value * 100, PERCENT, "part of the stated figures", measure="stated"),)
+
+
+_REFERENCE_OF = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?")
+_SUBJECT_AFTER = re.compile(r"\)?\s?(?:은|는|이|가)\s")
 
 
 def proportion(para: Paragraph, i: int, measured: Measured) -> Claim | None:

@@ -2,8 +2,8 @@
 
 A change that trades false alarms for misses (or the other way) fails here. The corpus
 (``golden/fidelity/``) is written by someone who does not read the metric; every batch, and the
-whole corpus, is held to the same targets (batches 2 and 3 were held out at first: their first-look
-figures are recorded in ``benchmarks/bench_fidelity.py``).
+whole corpus, is held to the same targets (batches 2, 3 and 4 were held out at first: their
+first-look figures are recorded in ``benchmarks/bench_fidelity.py``).
 """
 
 from __future__ import annotations
@@ -35,12 +35,10 @@ def corpus_result() -> CorpusResult:
     return judge(load(), current_checker)
 
 
-# Batch 4 is held out: its first look is recorded in benchmarks/bench_fidelity.py. Until the metric
-# holds it, the targets it misses (and those the whole corpus misses with it) are strict xfails, so
-# each mark must go the moment its target holds.
-_HELD_OUT_MISSES: dict[int | None, set[str]] = {
-    4: {"correct_numbers_supported", "correct_summaries_clean", "each_kind_flagged"},
-}
+# A batch held out until the metric holds it: the targets it misses (and those the whole corpus misses
+# with it) are strict xfails, so each mark must go the moment its target holds. Batch 4 (held out at
+# first, its first look recorded in benchmarks/bench_fidelity.py) now holds every target.
+_HELD_OUT_MISSES: dict[int | None, set[str]] = {}
 _BATCHES = [1, 2, 3, 4, None]
 
 
