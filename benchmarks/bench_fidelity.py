@@ -14,6 +14,9 @@ process pinned to one CPU, CPU time.
 
     python benchmarks/bench_fidelity.py --n 1000 --write
 
+It also reports a digit-shift probe of how loose the metric is (``fidelity_corpus.digit_shift``: the
+variants with a supported number's last digit moved that the metric still accepts; lower is better).
+
 ``--write`` replaces this benchmark's section of ``benchmarks/RESULTS.md`` (between its markers).
 """
 

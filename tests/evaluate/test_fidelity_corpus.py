@@ -21,6 +21,7 @@ from harness.evaluate.fidelity_corpus import (
     CorpusResult,
     Seen,
     current_checker,
+    digit_shift,
     judge,
     load,
     misses,
@@ -114,3 +115,14 @@ def test_corpus__an_annotation_not_in_its_field_is_bad_input(tmp_path: Path) -> 
     root = _write(tmp_path, [_summary("c", "correct", "리뷰 120건", [_number("120건", "supported", occurrence=2)])])
     with pytest.raises(InputError, match="does not occur 2 time"):
         load(root)
+
+
+def test_corpus__digit_shift_counts_the_variants_a_checker_still_accepts(tmp_path: Path) -> None:
+    root = _write(tmp_path, [
+        _summary("c", "correct", "2024년 리뷰 120건, 가나 50%",
+                 [_number("2024년", "supported"), _number("120건", "supported"), _number("50%", "supported")]),
+    ])
+    corpus = load(root)
+    assert digit_shift(corpus, current_checker) == (0, 6)  # 121/123/129건, 51/53/59%: all flagged; the year left alone
+    lenient = digit_shift(corpus, lambda facts: lambda text: [Seen(0, len(text), "supported")])
+    assert lenient == (6, 6)
