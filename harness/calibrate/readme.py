@@ -17,7 +17,7 @@ from typing import Any
 from harness.calibrate.check import PREDICTIONS_DIR, Calibration, WriterResult, calibrate
 from harness.decide.calibration_tables import difference_text, power_rows
 from harness.decide.config import DecisionRules, load_rules
-from harness.markdown_block import replace_block
+from harness.markdown_block import replace_block, rewrite_cli
 
 RULES_FILE = Path("experiments/decision_rules.yaml")
 GENERATOR = "generated from the calibration writers by `make readme`"
@@ -103,20 +103,12 @@ def shipped_calibration(root: Path = Path()) -> tuple[Calibration, DecisionRules
 
 def main(argv: list[str]) -> int:
     """Rewrites the README's calibration and power figures (``--check``: exit 1 when stale)."""
-    check = "--check" in argv
-    paths = [a for a in argv if a != "--check"] or ["README.md"]
-    path = Path(paths[0])
-    text = path.read_text(encoding="utf-8")
-    calibration, rules = shipped_calibration(path.resolve().parent)
-    new = render(text, str(path), calibration, rules)
-    if new == text:
-        return 0
-    if check:
-        print(f"{path}: the calibration figures are stale; run `make readme`", file=sys.stderr)
-        return 1
-    path.write_text(new, encoding="utf-8")
-    print(f"{path}: calibration figures updated")
-    return 0
+
+    def update(text: str, path: Path) -> str:
+        calibration, rules = shipped_calibration(path.resolve().parent)
+        return render(text, str(path), calibration, rules)
+
+    return rewrite_cli(argv, update, "calibration figures")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from harness.evaluate.binding import bind_years
 from harness.evaluate.candidate import COUNT, ITEMS, Candidate
 from harness.evaluate.claim import Claim
 from harness.evaluate.mentions import is_year
-from harness.evaluate.paragraph import Paragraph
+from harness.evaluate.paragraph import Paragraph, list_run
 from harness.evaluate.stated import StatedNumber
 
 _DECLINE_SIZE = re.compile(r"(?:하락|감소|축소|감소세의?)\s?폭|낙폭|감소분|줄어든\s?폭")
@@ -91,12 +91,7 @@ def list_trend(para: Paragraph, i: int, stated: StatedNumber) -> StatedNumber | 
     k = same.index(stated) if stated in same else -1
     if k < 0:
         return None
-    first = k
-    while first > 0 and _YEAR_LIST_GAP.fullmatch(para.masked[same[first - 1].end : same[first].start]):
-        first -= 1
-    last = k
-    while last + 1 < len(same) and _YEAR_LIST_GAP.fullmatch(para.masked[same[last].end : same[last + 1].start]):
-        last += 1
+    first, last = list_run(para.masked, same, k, _YEAR_LIST_GAP)
     if first == last or not same[last].trend:
         return None
     return replace(stated, trend=same[last].trend if k == first else 0)

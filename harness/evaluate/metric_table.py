@@ -7,12 +7,11 @@ two markers; ``--check`` only says whether it is current (a test runs that check
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from harness.evaluate.cost import COST_METRICS
 from harness.evaluate.metric_registry import INPUTS
 from harness.evaluate.metrics import METRICS
-from harness.markdown_block import markers, replace_block
+from harness.markdown_block import markers, replace_block, rewrite_cli
 
 BLOCK = "metric-table"
 GENERATOR = "generated from harness/evaluate/metrics.py by `make readme`"
@@ -49,19 +48,7 @@ def updated(text: str, where: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Rewrites the README's table (or with ``--check``, exits 1 when it is stale)."""
-    check = "--check" in argv
-    paths = [a for a in argv if a != "--check"] or ["README.md"]
-    path = Path(paths[0])
-    text = path.read_text(encoding="utf-8")
-    new = updated(text, str(path))
-    if new == text:
-        return 0
-    if check:
-        print(f"{path}: the metric table is stale; run `make readme`", file=sys.stderr)
-        return 1
-    path.write_text(new, encoding="utf-8")
-    print(f"{path}: metric table updated")
-    return 0
+    return rewrite_cli(argv, lambda text, path: updated(text, str(path)), "metric table")
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from harness.evaluate.binding import bind_brands, bind_years
 from harness.evaluate.candidate import COUNT, HHI, PERCENT, Candidate
 from harness.evaluate.claim import Claim
 from harness.evaluate.mentions import CLAUSE_BREAK, is_year
-from harness.evaluate.paragraph import Paragraph, family
+from harness.evaluate.paragraph import Paragraph, family, list_run
 
 _POSITION = re.compile(r"(?:하위|상위|상하위|가운데|중간)\s?$")
 _QUANTILE_WORDS = re.compile(r"(?:하위|상위|상하위)\s?\d+\s?%\s?(?:지점|구간|선)|사분위|분위")
@@ -139,12 +139,7 @@ def yearly_list_year(para: Paragraph, i: int) -> tuple[int, int] | None:
     k = run.index(stated) if stated in run else -1
     if k < 0:
         return None
-    first = k
-    while first > 0 and _LIST_GAP.fullmatch(para.masked[run[first - 1].end : run[first].start]):
-        first -= 1
-    last = k
-    while last + 1 < len(run) and _LIST_GAP.fullmatch(para.masked[run[last].end : run[last + 1].start]):
-        last += 1
+    first, last = list_run(para.masked, run, k, _LIST_GAP)
     if last - first < 1:
         return None
     lead = para.masked[max(start, run[first].start - 20) : run[first].start]
