@@ -151,3 +151,16 @@ def test_rules_module__imports_no_mlflow() -> None:
     code = "import sys, harness.decide.rules, harness.decide.report; print(sorted(m for m in sys.modules if m.split('.')[0] == 'mlflow'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_interval_text__identical_writers_read_as_no_difference() -> None:
+    from harness.decide.bootstrap import paired_bootstrap
+    from harness.decide.rules import _interval_text
+
+    same = {"1": 0.5, "2": 0.7, "3": 0.9}
+    text = _interval_text(paired_bootstrap(same, same, higher_is_better=True, resamples=200, seed=1))
+    assert text == "no difference: the 3 categories tie"
+    shifted = {k: v + 0.1 for k, v in same.items()}
+    assert _interval_text(paired_bootstrap(shifted, same, higher_is_better=True, resamples=200, seed=1)).startswith(
+        "mean +0.1, 3 categories"
+    )
