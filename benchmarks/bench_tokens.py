@@ -99,12 +99,13 @@ def shorter_targets(tokenizer: Any) -> dict[str, dict[str, float]]:
     """Would shorter SFT targets cost quality? The template's golden summaries cut to their first
     sentences (the disclaimer stays first), measured in Qwen tokens and scored like any variant."""
     from harness.evaluate.scoring import score_predictions
+    from harness.jsonl import read_jsonl
     from harness.train.prompt import summary_json
     from harness.writers.contract import split_sentences
     from harness.writers.template import write_summary
 
-    facts = [json.loads(line) for line in (REPO / "golden/facts.jsonl").read_text("utf-8").splitlines()]
-    refs = [json.loads(line) for line in (REPO / "golden/references.jsonl").read_text("utf-8").splitlines()]
+    facts = read_jsonl(REPO / "golden/facts.jsonl")
+    refs = read_jsonl(REPO / "golden/references.jsonl")
     out = {}
     for label, (market, growth) in TARGET_CUTS.items():
         summaries = []
@@ -160,8 +161,7 @@ def markdown(result: dict[str, Any], command: str) -> str:
         for label, c in result["shorter_targets"].items()
     )
     n = result["max_length"]
-    full, *_ = result["shorter_targets"].values()
-    mid, low = list(result["shorter_targets"].values())[1:3]
+    full, mid, low = result["shorter_targets"].values()
     saved = [round(100 * (1 - c["tokens_mean"] / full["tokens_mean"])) for c in (mid, low)]
     decision = (
         f"The unfitted Qwen2.5 file's padding reads 0% only because truncation cuts every example to exactly {n} "
