@@ -83,6 +83,11 @@ class PairedComparison:
     only_a: int
     only_b: int
 
+    @property
+    def no_difference(self) -> bool:
+        """Every shared category ties exactly: a report says so rather than 'mean +0 [+0, +0]'."""
+        return self.wins == self.losses == 0 and self.interval.mean == 0
+
     def to_dict(self) -> dict[str, object]:
         return {
             **self.interval.to_dict(),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.calibrate.check import PREDICTIONS_DIR, Calibration
+from harness.decide.bootstrap import PairedComparison
 from harness.decide.config import DecisionRules
 from harness.decide.decision import Decision
 from harness.decide.plots import wins_losses
@@ -64,17 +65,16 @@ def quality_metrics_table(metrics: Sequence[str]) -> Table:
     )
 
 
-def difference_text(cmp: object | None) -> str:
+def difference_text(cmp: PairedComparison | None) -> str:
     """A writer-minus-template comparison in one cell: mean [interval] and categories won and lost."""
     if cmp is None:
         return "n/a"
-    iv = cmp.interval  # type: ignore[attr-defined]
+    iv = cmp.interval
     if iv.n == 0:
         return "no paired category"
-    wins, losses = cmp.wins, cmp.losses  # type: ignore[attr-defined]
-    if wins == losses == 0 and iv.mean == 0:
+    if cmp.no_difference:
         return f"0: no category of {iv.n} differs"
-    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}] {wins}W {losses}L of {iv.n}"
+    return f"{iv.mean:+.3g} [{iv.low:+.3g}, {iv.high:+.3g}] {cmp.wins}W {cmp.losses}L of {iv.n}"
 
 
 def calibration_table(calibration: Calibration, rules: DecisionRules) -> Table:

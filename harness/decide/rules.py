@@ -95,7 +95,7 @@ def _interval_text(cmp: PairedComparison) -> str:
     )
     if iv.n == 0:
         return f"no category scored on both sides{unpaired or ' (null in every row: not recorded)'}"
-    if cmp.wins == cmp.losses == 0 and iv.low == iv.high == 0:
+    if cmp.no_difference:
         return f"no difference: the {iv.n} categories tie{unpaired}"
     return f"mean {iv.mean:+.4g}, {iv.n} categories, interval [{iv.low:+.4g}, {iv.high:+.4g}]{unpaired}"
 
