@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from harness.evaluate.mentions import BrandMention, YearMention, is_year
-from harness.evaluate.paragraph import Paragraph
+from harness.evaluate.paragraph import REST_BEFORE, Paragraph
 from harness.evaluate.stated import StatedNumber
 
 Pair = tuple[int | None, int | None]
@@ -258,13 +258,12 @@ def _rest_count(para: Paragraph, i: int) -> int | None:
     stated, total = para.numbers[i], para.subject.brand_count
     lo = para.window_start(i)
     for n in para.numbers:
-        if lo <= n.start < stated.start and n.unit in ("개", "곳") and _REST_BEFORE.search(para.text, lo, n.start):
+        if lo <= n.start < stated.start and n.unit in ("개", "곳") and REST_BEFORE.search(para.text, lo, n.start):
             top = int(total - n.value) if total is not None else 0
             return top if 0 < top <= len(para.subject.shares) else None
     return None
 
 
-_REST_BEFORE = re.compile(r"(?:나머지|그\s?외|기타)\s?$")
 
 
 def rank_brands(para: Paragraph, i: int) -> list[BrandMention]:

@@ -133,6 +133,3 @@ def _pair_ok(pattern: Pair, pair: tuple[int, ...]) -> bool:
 
 
 NO_CLAIM = Claim()
-
-
-NO_CLAIM = Claim()

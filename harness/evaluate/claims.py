@@ -47,7 +47,7 @@ from harness.evaluate.growth_rules import (
     rate_count,
     since_year,
 )
-from harness.evaluate.mentions import is_year
+from harness.evaluate.mentions import AMONG, MENTION_WORDS, is_year
 from harness.evaluate.paragraph import Paragraph, family
 from harness.evaluate.reading_rules import (
     compared_figures,
@@ -80,7 +80,6 @@ __all__ = ["NO_CLAIM", "Claim", "attribute"]
 _UNATTRIBUTED_UNITS = frozenset({"점", "개월", "월", "원", "세", "초", "시간", "kg", "g", "ml", "mL", "L", "cm", "mm", "강"})
 _ABSENT_UNITS = frozenset({"%", "%p", "배", "", "원"})
 _COUNT_MEASURES = frozenset({"low", "zero", "stars", "reviewed", "unbranded", "branded_base"})
-_WHOLE = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
 _STREAK = re.compile(r"\s?(?:연속|째|내리|연달아)")
 _BRAND_NOUN = re.compile(r"\s?(?:개\s?)?(?:브랜드|업체|회사|제조사)")
 _PRODUCT_NOUN = re.compile(r"\s?(?:개\s?)?(?:제품|상품|품목|모델|SKU)")
@@ -97,7 +96,6 @@ _PER = re.compile(r"당\s?(?:평균\s?)?(?:[가-힣]{1,4}\s?)?(?:수는|수가|�
 _CHANGES = frozenset({"growth", "cagr", "price_change", "rate_gap"})
 _BRAND_COUNTS = frozenset({"brands", "threshold", "list", "rank", "year_count", "per"})
 _PRODUCT_COUNTS = frozenset({"products", "zero", "reviewed", "segment", "list", "per", "priced"})
-_MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
 _TEXT_NEAR = re.compile(r"텍스트|본문")
 _AGGREGATE = re.compile(r"전체|누적|총|합계|모두|통틀어")
 _CUMULATIVE = re.compile(r"누적|통틀어|전체\s?기간")
@@ -156,7 +154,7 @@ def _measured(para: Paragraph, i: int, stated: StatedNumber) -> Claim:
     window = para.window(i)
     if stated.unit in _ABSENT_UNITS and names_absent_measure(window[-16:]):
         return Claim("a measure the facts do not carry", absent=True)
-    whole = _WHOLE.match(para.text, stated.end) is not None and family(stated) == "n"
+    whole = AMONG.match(para.text, stated.end) is not None and family(stated) == "n"
     brands, years = bind_brands(para, i), bind_years(para, i)
     partial = para.subject.partial_years
     if len(partial) == 1 and _ANNUALIZED.search(window) and partial[0] not in (years.pair or ()):
@@ -278,7 +276,7 @@ def _count_measures(para: Paragraph, i: int, stated: StatedNumber, window: str) 
         return _PRODUCT_COUNTS
     if para.subject.names_term(window):
         return frozenset({"term"})
-    if _MENTION_WORDS.search(window[-14:]):
+    if MENTION_WORDS.search(window[-14:]):
         return frozenset({"mentions", "segment"})
     measures = measures_named(window) or measures_named(para.after(i))
     if measures is None:

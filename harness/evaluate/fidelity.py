@@ -254,7 +254,7 @@ class FactIndex:
         checks: list[NumberCheck] = []
         for stated, claim in zip(numbers, claims, strict=True):
             checks.append(self.check(stated, claim, _reviews_near(text, stated)))
-        if any(check.contradicted for check in checks):
+        if contradicted(checks):
             self._rank_beside_wrong_name(text, numbers, claims, checks)
             self._blame_binders(text, numbers, claims, checks)
         return checks

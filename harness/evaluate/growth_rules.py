@@ -75,8 +75,7 @@ def peak_year(para: Paragraph, i: int, owner: int | None) -> tuple[int, int] | N
             not _PEAK.search(para.window(i)):
         return None
     if owner is None or owner == peak:
-        start = para.sentence_start(stated.start)
-        others = [y.year for y in para.years if start <= y.start and y.end <= stated.start and y.year != peak]
+        others = [y.year for y in para.years_before(i) if y.year != peak]
         owner = others[-1] if others else None
     return (owner, peak) if owner is not None and owner > peak else None
 
@@ -144,8 +143,7 @@ def since_year(para: Paragraph, i: int) -> tuple[int, int] | None:
     stated = para.numbers[i]
     if not stated.direction or stated.unit not in ("건", "%"):
         return None
-    start = para.sentence_start(stated.start)
-    before = [y for y in para.years if start <= y.start and y.end <= stated.start]
+    before = para.years_before(i)
     if not before or not _AFTERWARDS.search(para.masked, before[-1].end, stated.start):
         return None
     after = para.year_after(i)

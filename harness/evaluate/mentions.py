@@ -33,7 +33,12 @@ _BETWEEN_REFERENCE = re.compile(
 _OF_MULTIPLE = re.compile(r"의\s?(?:약\s?|거의\s?|무려\s?)?$")
 # After the year's own figure: "2020년 4,837건에서", "2020년 4,837건이던", "2020년 303건의 51.5%".
 _AFTER_FIGURE = re.compile(r"\)?\s?(?:에서|보다|대비|부터|에\s?비해|과\s?비교|와\s?비교|이던|였던|이었던)")
-_AFTER_FIGURE_OF = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?$")
+# "of" after a figure or a name: ``A(12%)의``, ``B의 약``; the second is what the first is compared with.
+OF_BEFORE = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?$")
+# "among" a whole: ``리뷰 가운데``, ``상품 중에서``.
+AMONG = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
+# Words that make a count one of mentions, keywords or tags, not of reviews or products.
+MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
 # "2024년의 약 68%에 불과", "303건의 51.5%에 해당": a percentage *of* the year is a ratio; "2024년의
 # 9.3%가 가장 낮았다" is the year's own rate.
 _OF_RATIO = re.compile(r"\s?(?:수준|에\s?(?:해당|불과|그치|그쳐|달|이르|머물)|정도|밖에|로\s?(?:줄|감소|축소|떨어|쪼그라))")
@@ -115,7 +120,7 @@ def _role(masked: str, end: int, numbers: Sequence[StatedNumber], stop: int) -> 
         reference = reference or bool(_AFTER_FIGURE.match(masked, nxt.end))
         later = after[1] if len(after) > 1 else None
         if later is not None and _compares(later, masked):
-            reference = reference or bool(_AFTER_FIGURE_OF.search(masked[nxt.end : later.start]))
+            reference = reference or bool(OF_BEFORE.search(masked[nxt.end : later.start]))
     return reference, direct
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from harness.evaluate import content, quality
 from harness.evaluate import format_metrics as fmt
 from harness.evaluate.cost import COST_METRICS, CostMetric
+from harness.evaluate.fidelity import contradicted as any_contradicted
 from harness.evaluate.fidelity import numeric_fidelity as supported_share
 from harness.evaluate.metric_registry import Detailed, Metric, MetricRegistry, RowInputs
 
@@ -88,7 +89,7 @@ def contradicted(row: RowInputs) -> bool:
     A subset of what lowers ``numeric_fidelity``: a number with nothing in the facts to check it
     against is unverifiable, not contradicted.
     """
-    return any(check.contradicted for check in row.checks)
+    return any_contradicted(row.checks)
 
 
 @METRICS.metric("key_fact_coverage", higher_is_better=True, kind="float", needs=["facts", "checks"])

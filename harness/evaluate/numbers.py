@@ -139,13 +139,13 @@ def _direction(text: str, start: int, end: int) -> int:
     return 0
 
 
-def _sign(sign: str | None, text: str, start: int, end: int) -> int:
-    """The number's sign: a minus sign, else a sign word, unless the word is the trend of a level."""
+def _sign(sign: str | None, trend: int, text: str, start: int, end: int) -> int:
+    """The number's sign: a minus sign, else a sign word, unless the word is the ``trend`` of a level."""
     if sign in ("-", "−"):
         return -1
     if sign == "+":
         return 1
-    return 0 if _trend(text, start, end) else _direction(text, start, end)
+    return 0 if trend else _direction(text, start, end)
 
 
 def _trend(text: str, start: int, end: int) -> int:
@@ -226,6 +226,7 @@ def _digit_numbers(text: str) -> list[StatedNumber]:
             context = "rating"
         elif (not unit and high is None and _DECADE.match(text, end) and value < 10 and step == 1) or (not unit and _RANK_LIST.match(text, end)):
             context = "ordinal"
+        trend = _trend(text, start, end)
         found.append(
             StatedNumber(
                 text=(hedges.prefix + text[start:end]).strip(),
@@ -236,12 +237,12 @@ def _digit_numbers(text: str) -> list[StatedNumber]:
                 approx=approx,
                 bound=bound,
                 magnitude=magnitude,
-                direction=_sign(match.group("sign"), text, start, end),
+                direction=_sign(match.group("sign"), trend, text, start, end),
                 context=context,
                 start=start,
                 end=end,
                 slight=hedges.slight,
-                trend=_trend(text, start, end),
+                trend=trend,
             )
         )
         pos = max(end, match.end())

@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from harness.evaluate.mentions import (
     CLAUSE_BREAK,
+    OF_BEFORE,
     SENTENCE_END,
     BrandMention,
     GroupMention,
@@ -39,7 +40,6 @@ _ANAPHOR = re.compile(r"\s*(?:이는|이\s?브랜드(?:는|의|가)|해당\s?브
 _BLANK_ASIDE = re.compile(r"\(\s*\)")
 _FAMILY = {"%": "%", "%p": "%p", "배": "배", "건": "n", "개": "n", "곳": "n", "명": "n", "종": "n", "회": "n"}
 _BRAND_REFERENCE = re.compile(r"보다|대비|비해|비하면|비교|과의|와의")
-_BRAND_OF = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?$")
 _OVERTAKES = re.compile(r"\s?(?:[을를]\s?)?$")
 _OVERTAKE_VERB = re.compile(r"[^.,]{0,6}(?:앞서|앞선|앞질|제치|따돌|뒤처|뒤지|뒤진)")
 _NEXT_ITEM = re.compile(r"\s?(?:과|와|및|그리고)\s")
@@ -59,7 +59,7 @@ def _join_lists(masked: str, brands: list[BrandMention]) -> str:
     return "".join(chars)
 
 
-_REST_BEFORE = re.compile(r"(?:나머지|그\s?외|기타)\s?$")
+REST_BEFORE = re.compile(r"(?:나머지|그\s?외|기타)\s?$")
 
 
 def list_run(masked: str, items: list[StatedNumber], k: int, gap: re.Pattern[str]) -> tuple[int, int]:
@@ -253,7 +253,7 @@ class Paragraph:
         for n in reversed([n for n in self.numbers if start <= n.start and n.end <= stated.start]):
             if n.unit in ("개", "곳") and n.value.is_integer() and 1 < n.value <= len(self.subject.names) and (
                     re.match(r"\s?(?:개\s?)?브랜드", self.text[n.end - 1 : n.end + 4]) or n.text.endswith("브랜드")) and \
-                    not _REST_BEFORE.search(self.text, max(0, n.start - 6), n.start):  # "나머지 다섯 브랜드": not the top 5
+                    not REST_BEFORE.search(self.text, max(0, n.start - 6), n.start):  # "나머지 다섯 브랜드": not the top 5
                 return int(n.value)
         return None
 
@@ -273,7 +273,7 @@ class Paragraph:
         between = _BLANK_ASIDE.sub("", self.masked[mention.end : stated.start])  # "마더케이(99건)의 세 배"
         if _BRAND_REFERENCE.search(between):
             return True
-        if stated.unit in ("배", "%") and _BRAND_OF.fullmatch(between):
+        if stated.unit in ("배", "%") and OF_BEFORE.fullmatch(between):
             return True
         return bool(_OVERTAKES.fullmatch(between) and _OVERTAKE_VERB.match(self.text, stated.end) and
                     re.match(r"\s?[을를]", between))

@@ -10,16 +10,14 @@ from dataclasses import replace
 from harness.evaluate.binding import ALL, BrandBinding, rank_brands
 from harness.evaluate.candidate import ITEMS, MULTIPLE, ORDINAL, PERCENT, REVIEWS, Candidate
 from harness.evaluate.claim import NO_CLAIM, Claim
-from harness.evaluate.mentions import CLAUSE_BREAK
+from harness.evaluate.mentions import AMONG, CLAUSE_BREAK, MENTION_WORDS, OF_BEFORE
 from harness.evaluate.paragraph import Paragraph, family
 from harness.evaluate.stated import StatedNumber
 
 Measured = Callable[[Paragraph, int, StatedNumber], Claim]
-_WHOLE = re.compile(r"\s?(?:[가-힣]{1,4}\s?)?(?:가운데|중(?:에서|에)?)(?![가-힣])")
 _PARTITIVE = re.compile(r"\s?(?:가운데|중(?:에서|에)?)\s?")
 _ROUND_BASES = frozenset({20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0, 10000.0})
 _BRAND_WORD = re.compile(r"브랜드|업체|곳|사(?![가-힣])")
-_MENTION_WORDS = re.compile(r"언급|키워드|태그|사용\s?(?:장면|상황|맥락)|맥락|장면|['‘’\"“”]")
 _YEAR_TREND = re.compile(r"\s?(?:의|에는|에|은|는)?\s?(?:리뷰는?\s?)?(회복세|증가세|성장세|상승세|반등|감소세|하락세|역성장|위축)")
 _FROM_FIGURE = re.compile(r"\s?(?:에서|부터)")
 _GAP_WORD = re.compile(r"\s?(?:의\s?)?차이")  # "63,445건과는 1건 차이": the gap of the two figures
@@ -132,12 +130,11 @@ def _stated_part(para: Paragraph, i: int) -> tuple[Candidate, ...]:
     if len(figures) < 2 or figures[-1].unit != figures[-2].unit or not figures[-1].value:
         return ()
     a, b = figures[-2], figures[-1]
-    if not _REFERENCE_OF.fullmatch(para.masked[b.end : stated.start]) or not _SUBJECT_AFTER.match(para.text, a.end):
+    if not OF_BEFORE.fullmatch(para.masked[b.end : stated.start]) or not _SUBJECT_AFTER.match(para.text, a.end):
         return ()
     return (Candidate(a.value / b.value * 100, PERCENT, "part of the stated figures", measure="stated"),)
 
 
-_REFERENCE_OF = re.compile(r"\)?\s?의\s?(?:약\s?|거의\s?)?")
 _SUBJECT_AFTER = re.compile(r"\)?\s?(?:은|는|이|가)\s")
 
 
@@ -157,7 +154,7 @@ def proportion(para: Paragraph, i: int, measured: Measured) -> Claim | None:
     inner = measured(para, i, share)
     what = f"proportion {stated.value:g}/{prev.value:g} {inner.what}".strip()
     sentence = para.topic(i) + para.window(i) + para.after(i)
-    mentions = _MENTION_WORDS.search(sentence) or para.subject.names_term(sentence)
+    mentions = MENTION_WORDS.search(sentence) or para.subject.names_term(sentence)
     # "'배앓이'가 샘플 100건 중 17건에서 언급": also a mention count in its own right
     as_count = Claim("mentions", frozenset({"mentions", "segment"})) if mentions else None
     return replace(inner, what=what, brand_pair=None, year_pair=None, restated=share, absent=False, dated=False,
@@ -195,7 +192,7 @@ def threshold(para: Paragraph, i: int) -> Claim | None:
         if not wanted(other):
             continue
         count, limit = (stated, other) if count_unit else (other, stated)
-        if _WHOLE.match(para.text, count.end):
+        if AMONG.match(para.text, count.end):
             break  # "8개 브랜드 가운데 5%에 못 미치는 곳은": 8 is the whole, not the count past 5%
         lo, hi = min(count.end, limit.end), max(count.start, limit.start)
         between = para.masked[lo:hi]

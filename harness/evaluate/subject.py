@@ -88,7 +88,7 @@ class Subject:
         if marked and not _MARKED.search(window):
             return None
         tail = _TERM_TAIL.sub("", window)
-        return next((term for term in sorted(self.terms, key=len, reverse=True) if tail.endswith(term)), None)
+        return next((term for term in self.terms if tail.endswith(term)), None)
 
     def term_candidates(self, term: str) -> tuple[Candidate, ...]:
         """The counts the facts give for ``term`` (a tag's products, a keyword's or scenario's mentions)."""
@@ -175,7 +175,7 @@ def _terms(facts: dict[str, Any], category: str) -> tuple[tuple[str, ...], dict[
                 value = num(record.get("count"))
                 counts.setdefault(term, []).extend([value] if value is not None else [])
     counted = {t: tuple(v) for t, v in counts.items() if v}  # a keyword with only a score is no count
-    return tuple(counted), counted
+    return tuple(sorted(counted, key=len, reverse=True)), counted  # longest first: names_term tries them in order
 
 
 def _totals(facts: dict[str, Any]) -> tuple[Candidate, ...]:
