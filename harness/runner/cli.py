@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from harness.repo import in_repo
+from harness.tracking import team_server as team_defaults
 
 if TYPE_CHECKING:
     from harness.runner.run import ResumeMode
@@ -182,9 +183,11 @@ def register(app: typer.Typer) -> None:
     @store_app.command("team-server")
     def team_server(
         action: str = typer.Argument(..., help="start or stop"),
-        folder: Path = typer.Option(Path(".team-server"), "--folder", help="cluster, artifacts and logs"),
-        pg_port: int = typer.Option(5433, "--pg-port", help="PostgreSQL port on 127.0.0.1"),
-        mlflow_port: int = typer.Option(5002, "--port", help="tracking server port on 127.0.0.1"),
+        folder: Path = typer.Option(team_defaults.DEFAULT_DIR, "--folder", help="cluster, artifacts and logs"),
+        pg_port: int = typer.Option(team_defaults.DEFAULT_PG_PORT, "--pg-port", help="PostgreSQL port on 127.0.0.1"),
+        mlflow_port: int = typer.Option(
+            team_defaults.DEFAULT_MLFLOW_PORT, "--port", help="tracking server port on 127.0.0.1"
+        ),
     ) -> None:
         """A team's MLflow tracking server on PostgreSQL, on 127.0.0.1 (see the README's "Team server")."""
         from harness.errors import InputError

@@ -255,15 +255,19 @@ def run_gate(
     return result
 
 
+def _capped(items: list[str]) -> list[str]:
+    """The first ``MAX_DIFF_LINES`` items, indented, and how many more there are."""
+    more = [f"  ... and {len(items) - MAX_DIFF_LINES} more"] if len(items) > MAX_DIFF_LINES else []
+    return [f"  {item}" for item in items[:MAX_DIFF_LINES]] + more
+
+
 def render(result: GateResult) -> str:
     """The gate's table (plain text, so CI logs keep it readable)."""
     lines = []
     if result.facts_diff:
         lines.append(f"golden facts: {len(result.facts_diff)} differences from golden/facts.jsonl (run `make golden` "
                      "only if the change is intended, and add a MANIFEST changelog line)")  # fmt: skip
-        lines += [f"  {d}" for d in result.facts_diff[:MAX_DIFF_LINES]]
-        if len(result.facts_diff) > MAX_DIFF_LINES:
-            lines.append(f"  ... and {len(result.facts_diff) - MAX_DIFF_LINES} more")
+        lines += _capped(result.facts_diff)
     else:
         lines.append("golden facts: identical to golden/facts.jsonl")
     header = f"{'experiment':<16} {'metric':<24} {'dir':<6} {'baseline':>9} {'tol':>6} {'value':>9}  status"
@@ -276,9 +280,7 @@ def render(result: GateResult) -> str:
     if result.structure:
         lines.append(f"template structure: {len(result.structure)} problems (if a change is intended, `make golden` "
                      "refreezes golden/template_structure.jsonl; add a MANIFEST changelog line)")  # fmt: skip
-        lines += [f"  {p}" for p in result.structure[:MAX_DIFF_LINES]]
-        if len(result.structure) > MAX_DIFF_LINES:
-            lines.append(f"  ... and {len(result.structure) - MAX_DIFF_LINES} more")
+        lines += _capped(result.structure)
     lines += [f"note: {n}" for n in result.notes]
     lines.append("gate: PASSED" if result.passed else "gate: FAILED")
     return "\n".join(lines)

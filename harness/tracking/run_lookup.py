@@ -15,10 +15,6 @@ from pathlib import Path
 ADOPTABLE = ("KILLED", "FAILED")
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "\\'") + "'"
-
-
 def interrupted_run(suite: str, name: str, config_hash: str, uri: str) -> str | None:
     """The newest KILLED or FAILED run of experiment ``name`` with this config hash, or None.
 
@@ -26,6 +22,8 @@ def interrupted_run(suite: str, name: str, config_hash: str, uri: str) -> str | 
     right now (the runner then starts a new run, and says so).
     """
     from mlflow import MlflowClient
+
+    from harness.tracking.runs_query import _quote
 
     client = MlflowClient(uri)
     experiment = client.get_experiment_by_name(suite)

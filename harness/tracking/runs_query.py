@@ -187,35 +187,17 @@ def start_decision_run(
 def finish_decision_run(
     run_id: str, *, metrics: Mapping[str, float], artifacts: Iterable[Path], tracking_uri: str | None = None
 ) -> None:
-    """Logs the decision's metrics and report files and ends the run FINISHED (FAILED if logging fails)."""
+    """Logs the decision's metrics and report files and ends the run FINISHED; a failure propagates
+    and the caller (``decide.compare.run_compare``) ends the run FAILED, once."""
     client = _client(tracking_uri)
-    try:
-        items = [Metric(k, float(v), 0, 0) for k, v in sorted(metrics.items())]
-        for start in range(0, len(items), 500):
-            client.log_batch(run_id, metrics=items[start : start + 500])
-        for path in artifacts:
-            client.log_artifact(run_id, str(path))
-    except Exception:
-        client.set_terminated(run_id, "FAILED")
-        raise
+    items = [Metric(k, float(v), 0, 0) for k, v in sorted(metrics.items())]
+    for start in range(0, len(items), 500):
+        client.log_batch(run_id, metrics=items[start : start + 500])
+    for path in artifacts:
+        client.log_artifact(run_id, str(path))
     client.set_terminated(run_id, "FINISHED")
 
 
 def fail_decision_run(run_id: str, tracking_uri: str | None = None) -> None:
     """Ends a decision run that stopped halfway (a promotion refused, a report not written) as FAILED."""
     _client(tracking_uri).set_terminated(run_id, "FAILED")
-
-
-def log_decision_run(
-    suite: str,
-    experiment_id: str,
-    *,
-    tags: Mapping[str, str],
-    metrics: Mapping[str, float],
-    artifacts: Iterable[Path],
-    tracking_uri: str | None = None,
-) -> str:
-    """Creates a FINISHED run tagged ``role=decision`` holding the report files; returns its id."""
-    run_id = start_decision_run(suite, experiment_id, tags=tags, tracking_uri=tracking_uri)
-    finish_decision_run(run_id, metrics=metrics, artifacts=artifacts, tracking_uri=tracking_uri)
-    return run_id
