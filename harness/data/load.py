@@ -194,10 +194,12 @@ def load_reviews(
     def kept(values):
         return values if rows is None else values[rows]
 
+    ratings = kept(rating)
+    ratings_missing = np.isnan(ratings)
     frame = pd.DataFrame({
         "product_id": kept(product_id),
         "review_date": kept(dates),
-        "rating": pd.arrays.FloatingArray(kept(rating), np.isnan(kept(rating))),
+        "rating": pd.arrays.FloatingArray(ratings, ratings_missing),
     })
     if review_text:
         if text is None:
@@ -218,7 +220,7 @@ def load_reviews(
         file=file,
         text_column=text_column,
         ratings_out_of_range=int(out_of_range.sum()),
-        ratings_missing=int(np.isnan(kept(rating)).sum()),
+        ratings_missing=int(ratings_missing.sum()),
         dates_missing=dates_missing,
         dates_unparseable=dates_unparseable,
         unknown_product=unknown,

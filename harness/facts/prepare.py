@@ -180,16 +180,13 @@ def _years_of(reviews: pd.DataFrame) -> pd.Series:
 def _text_present(text: pd.Series) -> np.ndarray:
     """Per row: the text is present, non-empty and not only whitespace (no stripped copy of 5M texts).
 
-    For Arrow-backed strings (the loader's dtype) the same pyarrow kernels pandas' ``.str``
-    methods call are used directly: byte length > 0 (the same test as character length > 0) and
-    ``utf8_is_space``, without pandas' per-call result conversion.
+    For Arrow-backed strings (the loader's dtype) the loader's own test runs on the Arrow chunks
+    (``harness.data.columns.present_text``), without pandas' per-call result conversion.
     """
     if isinstance(text.array, pd.arrays.ArrowStringArray):
-        import pyarrow.compute as pc
+        from harness.data.columns import present_text
 
-        chunks = text.array.__arrow_array__()
-        ok = pc.and_(pc.greater(pc.binary_length(chunks), 0), pc.invert(pc.utf8_is_space(chunks)))
-        return np.asarray(pc.fill_null(ok, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return present_text(text.array.__arrow_array__())
     present = text.notna() & (text.str.len() > 0) & ~text.str.isspace()
     return present.to_numpy(dtype=bool, na_value=False)
 

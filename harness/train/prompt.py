@@ -73,6 +73,11 @@ _RANKED = (("topTags", "tag"), ("topKeywords", "keyword"), ("distinctiveKeywords
 _SECTION = {"topTags": "metrics"}  # where a trimmable list lives when not in reviewInsights
 
 
+def _home(key: str) -> str:
+    """The prompt section holding trimmable list ``key``."""
+    return _SECTION.get(key, "reviewInsights")
+
+
 def prompt_facts(facts: Mapping[str, Any], use_review_text: bool) -> dict[str, Any]:
     """The model's input: the facts fields the template reads (module docstring), floats rounded.
 
@@ -197,7 +202,7 @@ def optional_parts(prompt: Mapping[str, Any], target_text: str) -> list[Optional
             if index >= 0 and not (isinstance(items[index], str) and items[index] and items[index] in target_text):
                 parts.append((key, index))
     for key, label in _RANKED:
-        items = _list(_section(prompt, _SECTION.get(key, "reviewInsights")), key)
+        items = _list(_section(prompt, _home(key)), key)
         for index in range(len(items) - 1, -1, -1):
             item = items[index]
             text = item.get(label) if isinstance(item, Mapping) else item  # distinctive keywords are bare words
@@ -209,7 +214,7 @@ def optional_parts(prompt: Mapping[str, Any], target_text: str) -> list[Optional
 def part_item(prompt: Mapping[str, Any], part: OptionalPart) -> Any:
     """The prompt item one optional part names."""
     key, index = part
-    return prompt[_SECTION.get(key, "reviewInsights")][key][index]
+    return prompt[_home(key)][key][index]
 
 
 def without(prompt: Mapping[str, Any], parts: Sequence[OptionalPart]) -> dict[str, Any]:
@@ -221,7 +226,7 @@ def without(prompt: Mapping[str, Any], parts: Sequence[OptionalPart]) -> dict[st
         drop.setdefault(key, set()).add(index)
     out = dict(prompt)
     for key, indices in drop.items():
-        section = _SECTION.get(key, "reviewInsights")
+        section = _home(key)
         out[section] = dict(out[section])
         out[section][key] = [item for i, item in enumerate(out[section][key]) if i not in indices]
     return out
