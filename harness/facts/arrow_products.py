@@ -18,14 +18,13 @@ import pyarrow.compute as pc
 
 from harness.facts.products import (
     _EXACT,
+    _STARS,
     PRICE_CHANGE_PERIOD,
     Labels,
     _rating_dist,
     segment_labels,
     tag_labels,
 )
-
-STARS = ("1", "2", "3", "4", "5")
 
 
 def arrow_column(products: pd.DataFrame, name: str) -> pa.Array | None:
@@ -49,7 +48,7 @@ def _flat_with_owner(lists: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def rating_dist(values: pa.StructArray) -> np.ndarray:
     """(n, 5) star counts; NaN rows where the distribution is null, a null count is 0."""
-    counts = np.column_stack([_numpy(values.field(star), 0).astype(np.int64) for star in STARS]) if len(values) else (
+    counts = np.column_stack([_numpy(values.field(star), 0).astype(np.int64) for star in _STARS]) if len(values) else (
         np.zeros((0, 5), dtype=np.int64))
     if counts.size and np.abs(counts).max() >= _EXACT:  # float conversion may round: the row parser decides
         return _rating_dist(np.array(values.to_pylist() + [None], dtype=object)[:-1])

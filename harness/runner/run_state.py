@@ -56,7 +56,7 @@ def close_dead_run(folder: RunFolder, uri: str, note: Callable[[str], None]) -> 
 
 def stopped(exc: BaseException, run_id: str | None, experiment: Path, folder: RunFolder, total: int) -> Stopped:
     """The one line a SIGINT or SIGTERM ends ``harness run`` with (the run is already KILLED)."""
-    signum = signal.SIGTERM if isinstance(exc, RunTerminated) else signal.SIGINT
+    signum = exc.signum if isinstance(exc, RunTerminated) else signal.SIGINT
     if not run_id:
         return Stopped(signum, f"{experiment}: {signum.name} before its MLflow run started; nothing to resume")
     try:
